@@ -1,0 +1,1 @@
+"""Seeded, offline data generators. Nothing here downloads anything."""

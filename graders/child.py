@@ -1,0 +1,196 @@
+"""The sandboxed side of grading: import the learner's file, call it, save arrays.
+
+Run as a script inside the sandbox, never imported by the grading process:
+
+    python -I child.py grade WORKDIR      # grade one seed, job in WORKDIR/job.json
+    python -I child.py run FILE [ARGS]    # run a learner's file as a script (mllab run)
+
+It receives training data and evaluation *features*; evaluation labels never
+reach it. It writes one ``.npy`` file per output plus ``status.json``; the parent
+re-validates all of it and computes every metric itself.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import inspect
+import json
+import os
+import pickle
+import random
+import resource
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+FILE_LIMIT_BYTES = 256 * 2**20
+
+
+def _load_mllab() -> None:
+    """Make ``mllab`` importable from this checkout, installed or not."""
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "mllab", root / "__init__.py", submodule_search_locations=[str(root)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mllab"] = module
+    spec.loader.exec_module(module)
+
+
+class SubmissionError(Exception):
+    """The learner's code could not be graded; ``kind`` is an error verdict detail."""
+
+    def __init__(self, kind: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.kind, self.message, self.hint = kind, message, hint
+
+
+class Submission:
+    """The learner's module, with calls that turn failures into clear errors."""
+
+    def __init__(self, path: Path, shown_as: str, required: tuple[str, ...]):
+        self.path, self.shown_as = path, shown_as
+        spec = importlib.util.spec_from_file_location("submission", path)
+        self.module = importlib.util.module_from_spec(spec)
+        sys.modules["submission"] = self.module
+        try:
+            spec.loader.exec_module(self.module)
+        except SyntaxError as exc:
+            raise SubmissionError("syntax-error", f"{shown_as}:{exc.lineno}: {exc.msg}",
+                                  "Fix the syntax error; `python -m py_compile FILE` shows it.")
+        except ImportError as exc:
+            raise SubmissionError("import-error", f"importing {shown_as} failed: {exc}",
+                                  "Use only the packages the lab ships with (torch, sklearn, "
+                                  "pandas, numpy).")
+        except BaseException as exc:  # noqa: BLE001 - anything the module does at import
+            raise self._runtime_error(exc, "while importing the file")
+        missing = [name for name in required if not hasattr(self.module, name)]
+        if missing:
+            found = sorted(n for n, v in vars(self.module).items()
+                           if not n.startswith("_") and (callable(v)) and
+                           getattr(v, "__module__", None) == "submission")
+            raise SubmissionError(
+                "missing-function",
+                f"{shown_as} must define {', '.join(required)}; missing: {', '.join(missing)}"
+                f" (found: {', '.join(found) or 'nothing'})",
+                "Keep the names and signatures of the original file; change their bodies.")
+
+    def get(self, name: str):
+        return getattr(self.module, name)
+
+    def call(self, name: str, *args, **kwargs):
+        """Call the learner's ``name(*args, **kwargs)``, mapping every failure to an error."""
+        function = getattr(self.module, name)
+        try:
+            inspect.signature(function).bind(*args, **kwargs)
+        except TypeError as exc:
+            raise SubmissionError("bad-signature", f"the grader calls {name}() with "
+                                  f"{len(args) + len(kwargs)} argument(s): {exc}",
+                                  "Keep the original signature of this function.")
+        except ValueError:
+            pass  # builtins without a signature: let the call decide
+        try:
+            return function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - the learner's code may raise anything
+            raise self._runtime_error(exc, f"in {name}()")
+
+    def _runtime_error(self, exc: BaseException, where: str) -> SubmissionError:
+        if isinstance(exc, SubmissionError):
+            return exc
+        if isinstance(exc, SystemExit):
+            return SubmissionError("runtime-error", f"the code called sys.exit({exc.code}) {where}",
+                                   "Return from the function instead of exiting.")
+        if isinstance(exc, MemoryError):
+            return SubmissionError("memory-exceeded", f"MemoryError {where}",
+                                   "Use smaller batches or fewer copies of the data.")
+        if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+            return SubmissionError("output-limit", f"the code wrote a file larger than "
+                                   f"{FILE_LIMIT_BYTES // 2**20} MiB {where}",
+                                   "Do not write large files while training.")
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename == str(self.path)]
+        trace = "".join(f"  {self.shown_as}:{f.lineno} in {f.name}: {f.line}\n" for f in frames)
+        return SubmissionError("runtime-error", f"{type(exc).__name__} {where}: {exc}\n{trace}",
+                               "Run `mllab run` on your copy to see the full traceback.")
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    try:
+        import numpy as np
+        np.random.seed(seed)
+    except ImportError:
+        pass
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+
+
+def _resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    if "torch" in sys.modules and sys.modules["torch"].cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def _save_outputs(outputs: dict, folder: Path) -> None:
+    import numpy as np
+
+    folder.mkdir(exist_ok=True)
+    for key, value in outputs.items():
+        try:
+            if hasattr(value, "detach"):  # a torch tensor, possibly on the GPU
+                value = value.detach().cpu().numpy()
+            array = np.asarray(value)
+            if array.dtype == object:
+                raise ValueError("object array")
+            np.save(folder / f"{key}.npy", array, allow_pickle=False)
+        except Exception as exc:  # noqa: BLE001 - anything the learner returned
+            raise SubmissionError("invalid-output", f"'{key}' is not a plain numeric array "
+                                  f"({type(value).__name__}: {exc})",
+                                  "Return a numpy array or a CPU tensor of numbers.")
+
+
+def grade(workdir: Path) -> dict:
+    """Grade one seed in ``workdir``; return the status written to ``status.json``."""
+    job = json.loads((workdir / "job.json").read_text())
+    with open(workdir / "inputs.pkl", "rb") as fh:
+        inputs = pickle.load(fh)  # written by the grading process, never by the learner
+    (workdir / "inputs.pkl").unlink()
+    _load_mllab()
+    from mllab import labs
+
+    lab = labs.get(job["lab"])
+    grading = lab.grading()
+    try:
+        submission = Submission(workdir / "submission.py", job["shown_as"], lab.required)
+        _seed_everything(job["seed"])
+        device = _resolve_device(job["device"])
+        outputs = grading.harness(submission, inputs["train"], inputs["eval"],
+                                  device=device, seed=job["seed"])
+        _save_outputs(outputs, workdir / "out")
+    except SubmissionError as exc:
+        return {"kind": exc.kind, "message": exc.message, "hint": exc.hint}
+    return {"kind": "ok", "device": device}
+
+
+def main(argv: list[str]) -> int:
+    if argv[1] == "run":
+        _load_mllab()
+        sys.argv = argv[2:]
+        runpy.run_path(argv[2], run_name="__main__")
+        return 0
+    workdir = Path(argv[2])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT_BYTES, FILE_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    status = grade(workdir)
+    status_file = workdir / "status.json"
+    status_file.unlink(missing_ok=True)  # never keep a status the submission planted
+    status_file.write_text(json.dumps(status))
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown: the learner may have left threads behind
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

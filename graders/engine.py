@@ -1,0 +1,236 @@
+"""``grade(lab, file) -> Report``: the grading pipeline for one submission.
+
+For each seed: the lab builds fresh data (``make_split``), the submission trains
+and predicts inside the sandbox (``child.py``), and this process scores the
+predictions against labels the sandbox never saw (``measure``). Seeds stop early
+once the verdict is clear; one left-tail seed is tolerated by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from mllab.graders import sandbox
+from mllab.graders.outputs import InvalidOutput, Outputs, read_status
+from mllab.graders.report import ERROR_KINDS, PROBLEMS, CheckResult, Report, SeedRun
+from mllab.labs import Lab
+
+CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
+INTERNAL_HINT = "This is a fault in mllab, not in your code; please report it."
+
+
+@dataclass(frozen=True)
+class Split:
+    """One seed's data: ``train`` and ``eval`` go to the submission, ``truth`` never does."""
+
+    train: Any
+    eval: Any
+    truth: Any
+
+
+@dataclass(frozen=True)
+class Options:
+    device: str = "auto"  # auto | cpu | cuda
+    timeout_s: float | None = None  # per seed; None = the lab's own budget
+    seeds: tuple[int, ...] | None = None  # None = the lab's seeds
+    early_stop: bool = True
+    secret: str | None = None  # set for "verified" grading: hidden training and test data
+    isolation: str | None = None  # None = the strongest available
+
+
+Progress = Callable[[str], None]
+
+
+def grade(lab: Lab, file: Path, options: Options = Options(),
+          progress: Progress = lambda message: None) -> Report:
+    """Grade ``file`` for ``lab``; never raises (a grader fault is ``internal-error``)."""
+    started = time.monotonic()
+    isolation = options.isolation or sandbox.available_isolation()[0]
+    base = dict(lab=lab.id, file=str(file), mode="verified" if options.secret else "local",
+                isolation=sandbox.ISOLATION_NOTES[isolation])
+    try:
+        problem = _precheck(file)
+        if problem:
+            return Report(verdict="error", reason=problem[0], hint=problem[1], seconds=0.0,
+                          **base)
+        runs = _run_seeds(lab, file, options, isolation, progress)
+        return _summarize(lab, runs, base, time.monotonic() - started)
+    except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
+        return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
+                      f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+
+
+def _precheck(file: Path) -> tuple[str, str] | None:
+    """A (reason, hint) for a file that cannot even be compiled, else None."""
+    try:
+        source = file.read_bytes()
+    except OSError as exc:
+        return f"cannot read {file}: {exc.strerror}", "Run `mllab start LAB` to get a copy."
+    try:
+        compile(source, str(file), "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return (f"syntax-error: {file.name}:{exc.lineno}: {exc.msg}",
+                "Fix the syntax error; `python -m py_compile FILE` shows it too.")
+    except ValueError as exc:
+        return f"syntax-error: {file.name}: {exc}", "Save the file as plain UTF-8 text."
+    return None
+
+
+def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
+    """(training seed, evaluation seed) per run; evaluation data is always fresh."""
+    seeds = options.seeds or lab.seeds
+    if options.secret is None:
+        return [(seed, secrets.randbelow(2**31)) for seed in seeds]
+
+    def derived(*parts) -> int:
+        text = ":".join(str(p) for p in (options.secret, lab.id, *parts))
+        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") >> 1
+
+    return [(derived(seed, "train"), derived(seed, "eval")) for seed in seeds]
+
+
+def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
+               progress: Progress) -> list[SeedRun]:
+    grading = lab.grading()
+    pairs = _seed_pairs(lab, options)
+    runs: list[SeedRun] = []
+    for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
+        progress(f"seed {index}/{len(pairs)}: training and predicting")
+        run = _run_one(lab, grading, file, train_seed, eval_seed, options, isolation)
+        runs.append(run)
+        progress(f"seed {index}/{len(pairs)}: {run.verdict} ({run.seconds:.1f}s)")
+        if run.verdict in PROBLEMS:
+            break
+        fails = sum(r.verdict == "fail" for r in runs)
+        passes = len(runs) - fails
+        if options.early_stop and (fails > lab.tolerated_failures or
+                                   passes >= len(pairs) - lab.tolerated_failures):
+            break
+    return runs
+
+
+def _child_env(workdir: Path) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir),
+           "TMPDIR": str(workdir), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+           "MPLBACKEND": "Agg"}
+    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
+             options: Options, isolation: str) -> SeedRun:
+    workdir = Path(tempfile.mkdtemp(prefix=f"mllab-{lab.id}-"))
+    try:
+        split: Split = grading.make_split(train_seed, eval_seed)
+        shutil.copyfile(file, workdir / "submission.py")
+        with open(workdir / "inputs.pkl", "wb") as fh:
+            pickle.dump({"train": split.train, "eval": split.eval}, fh)
+        (workdir / "job.json").write_text(json.dumps(
+            {"lab": lab.id, "seed": train_seed, "device": options.device,
+             "shown_as": file.name}))
+        limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
+                                memory_mb=lab.memory_mb)
+        child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
+                            workdir, limits, _child_env(workdir), isolation)
+        status = read_status(workdir / "status.json")
+        common = dict(seed=train_seed, seconds=round(child.seconds, 2),
+                      peak_memory_mb=child.peak_memory_mb, log=child.log)
+        problem = _problem(child, status, limits)
+        if problem:
+            verdict, detail, reason, hint = problem
+            return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason,
+                           hint=hint, **common)
+        try:
+            metrics = grading.measure(Outputs(workdir / "out"), split.truth)
+        except InvalidOutput as exc:
+            return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message,
+                           hint=exc.hint, **common)
+        passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
+        return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
+                       device=status.get("device", ""), **common)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _problem(child: sandbox.ChildRun, status: dict | None,
+             limits: sandbox.Limits) -> tuple[str, str, str, str] | None:
+    """(verdict, detail, reason, hint) when the run could not be scored, else None."""
+    if child.stopped_for == "timeout":
+        return ("timeout", "", f"still running after {limits.timeout_s:g}s; stopped",
+                "Look for an endless loop, or a training budget far above the original one.")
+    if child.stopped_for == "memory":
+        return ("memory-exceeded", "", f"used more than {limits.memory_mb} MiB of memory",
+                "Train on batches, and avoid copying the data set or growing lists of tensors.")
+    if child.stopped_for == "output":
+        return ("output-limit", "", f"printed more than {limits.output_bytes} bytes",
+                "Print a summary per epoch, not per step.")
+    if child.stopped_for == "processes":
+        return ("error", "runtime-error", f"started more than {limits.max_processes} "
+                "processes", "Do not fork processes in a loop; use num_workers=0 if unsure.")
+    if status and status["kind"] != "ok":
+        kind = status["kind"]
+        verdict = "error" if kind in ERROR_KINDS else kind
+        if verdict not in PROBLEMS:
+            verdict, kind = "error", "runtime-error"
+        return (verdict, kind if verdict == "error" else "", str(status.get("message", ""))[:2000],
+                str(status.get("hint", ""))[:500])
+    if child.signal_name:
+        return ("crashed", child.signal_name, f"the process died from {child.signal_name}",
+                "A crash in native code: check tensor shapes and dtypes, and os.abort/kill calls.")
+    if status is None:
+        return ("error", "no-output", f"the process exited (code {child.returncode}) without "
+                "finishing: nothing was graded",
+                "Do not call os._exit() or exit the interpreter; return from your functions.")
+    return None
+
+
+def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Report:
+    problem = next((r for r in runs if r.verdict in PROBLEMS), None)
+    if problem:
+        reason = problem.reason.splitlines()[0] if problem.reason else problem.verdict
+        if problem.detail:
+            reason = f"{problem.detail}: {reason}"
+        return Report(verdict=problem.verdict, reason=reason, hint=problem.hint,
+                      seconds=round(seconds, 2), runs=tuple(runs), **base)
+    checks = tuple(_check(target, runs, lab.tolerated_failures) for target in lab.targets)
+    shown = {name: round(float(statistics.median(r.metrics[name] for r in runs)), 4)
+             for name in lab.shown}
+    failed_seeds = sum(r.verdict == "fail" for r in runs)
+    failed = [c for c in checks if not c.passed]
+    common = dict(checks=checks, shown=shown, runs=tuple(runs), seconds=round(seconds, 2), **base)
+    if failed:
+        first = failed[0]
+        reason = (f"{first.label}: {first.median:.4g} (target {first.target}), "
+                  f"median of {len(runs)} seed(s)")
+        return Report(verdict="fail", reason=reason, hint=first.advice, **common)
+    if failed_seeds > lab.tolerated_failures:
+        worst_check = max(checks, key=lambda c: c.misses)
+        reason = (f"{failed_seeds} of {len(runs)} seeds missed a target "
+                  f"(at most {lab.tolerated_failures} may)")
+        return Report(verdict="fail", reason=reason, hint=worst_check.advice, **common)
+    reason = f"all {len(checks)} checks met on {len(runs) - failed_seeds} of {len(runs)} seeds"
+    return Report(verdict="pass", reason=reason, hint="", **common)
+
+
+def _check(target, runs: list[SeedRun], tolerated: int) -> CheckResult:
+    values = tuple(round(float(r.metrics[target.metric]), 4) for r in runs)
+    median = float(statistics.median(values))
+    misses = sum(not target.passes(v) for v in values)
+    return CheckResult(metric=target.metric, label=target.label, target=target.describe(),
+                       values=values, median=round(median, 4),
+                       passed=target.passes(median) and misses <= tolerated, misses=misses,
+                       shortfall=round(target.shortfall(median), 4), advice=target.advice)

@@ -1,0 +1,106 @@
+"""Reading what the sandboxed side wrote, trusting none of it.
+
+Files are opened without following symlinks, must be regular files with a single
+link and a bounded size, and are parsed without pickle. Arrays are then checked
+for the shape, dtype and finiteness the lab expects.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+
+MAX_ARRAY_BYTES = 256 * 2**20
+MAX_STATUS_BYTES = 64 * 2**10
+
+
+class InvalidOutput(Exception):
+    """The submission's output cannot be scored (shape, dtype, NaN, not a plain file)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """Return the bytes of ``path`` if it is a plain file no larger than ``max_bytes``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise InvalidOutput(f"{path.name} was not written") from None
+    except OSError as exc:  # ELOOP for a symlink, ENXIO for a FIFO without writer, ...
+        raise InvalidOutput(f"{path.name} is not a regular file ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise InvalidOutput(f"{path.name} is not a regular file")
+        if info.st_size > max_bytes:
+            raise InvalidOutput(f"{path.name} is {info.st_size} bytes, over {max_bytes}")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(max_bytes + 1)[:max_bytes]
+    finally:
+        os.close(fd)
+
+
+def read_status(path: Path) -> dict | None:
+    """The child's status, or None when it wrote none (or wrote garbage)."""
+    try:
+        status = json.loads(read_regular_file(path, MAX_STATUS_BYTES))
+    except (InvalidOutput, ValueError):
+        return None
+    return status if isinstance(status, dict) and isinstance(status.get("kind"), str) else None
+
+
+class Outputs:
+    """The arrays one seed's run produced, read and validated on demand."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def array(self, name: str, length: int, *, kind: str = "float",
+              what: str = "") -> np.ndarray:
+        """Return output ``name`` as a finite 1-D array of ``length`` values.
+
+        ``kind`` is "float" (any finite number), "probability" (0..1) or "binary" (0/1).
+        """
+        what = what or name
+        raw = read_regular_file(self.folder / f"{name}.npy", MAX_ARRAY_BYTES)
+        try:
+            values = np.load(io.BytesIO(raw), allow_pickle=False)
+        except ValueError as exc:
+            raise InvalidOutput(f"{what}: not a plain numeric array ({exc})",
+                                "Return numbers, not Python objects.") from None
+        if values.dtype.kind not in "biuf":
+            raise InvalidOutput(f"{what}: expected numbers, got dtype {values.dtype}",
+                                "Return a numpy array or a CPU tensor of numbers.")
+        if values.ndim == 2 and values.shape[1] == 1 or values.ndim == 0:
+            values = values.reshape(-1)
+        if values.shape != (length,):
+            hint = ("Return one value per row, e.g. probabilities of the positive class, "
+                    "not one column per class." if values.ndim == 2 else
+                    "Return one value per row of the data you were given.")
+            raise InvalidOutput(f"{what}: expected shape ({length},), got {values.shape}", hint)
+        values = values.astype(np.float64)
+        if not np.all(np.isfinite(values)):
+            bad = int(np.sum(~np.isfinite(values)))
+            raise InvalidOutput(f"{what}: {bad} of {length} values are NaN or infinite",
+                                "NaN predictions usually mean training diverged: check the "
+                                "loss curve, the learning rate and the input scaling.")
+        if kind == "probability" and (values.min() < 0 or values.max() > 1):
+            raise InvalidOutput(f"{what}: expected probabilities in [0, 1], got values from "
+                                f"{values.min():.3g} to {values.max():.3g}",
+                                "Apply a sigmoid/softmax to logits before returning them.")
+        if kind == "binary" and not np.isin(values, (0.0, 1.0)).all():
+            raise InvalidOutput(f"{what}: expected 0/1 labels, got other values "
+                                f"(e.g. {values[~np.isin(values, (0.0, 1.0))][0]:.3g})",
+                                "Return decisions (0 or 1), not scores or logits.")
+        return values
+
+    def scalar(self, name: str, what: str = "") -> float:
+        """Return output ``name`` as one finite number."""
+        return float(self.array(name, 1, what=what or name)[0])

@@ -1,0 +1,95 @@
+"""Grading results as data: per-seed runs, per-check results and the final report.
+
+The same ``Report`` object is rendered for people (``render``) and serialized for
+machines (``to_dict``); nothing is computed at render time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SCHEMA_VERSION = 1
+
+# Highest precedence first (see shared/LABS.md).
+VERDICTS = ("internal-error", "error", "timeout", "memory-exceeded", "crashed",
+            "output-limit", "invalid-output", "fail", "pass")
+PROBLEMS = frozenset(VERDICTS[1:7])  # the learner's code could not be graded
+
+# Details the sandboxed side reports, and the verdict each belongs to.
+ERROR_KINDS = ("syntax-error", "import-error", "missing-function", "bad-signature",
+               "runtime-error", "no-output")
+
+
+def exit_code(verdict: str) -> int:
+    """0 pass, 1 fail, 2 a problem with the learner's code, 3 the grader's own fault."""
+    if verdict == "pass":
+        return 0
+    if verdict == "fail":
+        return 1
+    if verdict == "internal-error":
+        return 3
+    return 2
+
+
+def worst(verdicts: list[str]) -> str:
+    """The verdict with the highest precedence."""
+    return min(verdicts, key=VERDICTS.index)
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """One training run of the submission on one seed."""
+
+    seed: int
+    verdict: str  # pass / fail, or the problem that stopped the run
+    metrics: dict[str, float]
+    seconds: float
+    peak_memory_mb: float = 0.0
+    device: str = ""
+    detail: str = ""  # error kind (syntax-error, ...) or signal name
+    reason: str = ""
+    hint: str = ""
+    log: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One target, measured on every seed that ran."""
+
+    metric: str
+    label: str
+    target: str
+    values: tuple[float, ...]
+    median: float
+    passed: bool
+    misses: int  # seeds on which this check alone failed
+    shortfall: float  # how far the median is from the target (0 when passed)
+    advice: str  # the next step to take when it fails
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of grading one submission for one lab."""
+
+    lab: str
+    file: str
+    verdict: str
+    reason: str  # one line
+    hint: str  # the single most useful next step ("" on pass)
+    mode: str  # "local" (learner's machine, not certified) or "verified"
+    isolation: str
+    seconds: float
+    checks: tuple[CheckResult, ...] = ()
+    shown: dict[str, float] = field(default_factory=dict)  # reported, never gated
+    runs: tuple[SeedRun, ...] = ()
+    eval_seed_note: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.verdict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["exit_code"] = self.exit_code
+        return data

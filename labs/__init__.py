@@ -1,0 +1,164 @@
+"""The lab registry: every folder under ``labs/`` with a ``lab.toml`` is a lab.
+
+Reading the registry only parses TOML and Markdown, so ``mllab list`` stays fast
+and never imports torch. A lab's Python (``grading.py``) is loaded on demand.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+LABS_DIR = Path(__file__).resolve().parent
+BROKEN_DIR = LABS_DIR.parent / "broken_models"
+
+OPERATORS = (">=", "<=", "between")
+
+
+class LabError(Exception):
+    """A lab folder is malformed, or an id names no lab."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One graded check: a metric the parent computes and the bound it must meet."""
+
+    metric: str
+    op: str
+    value: float | tuple[float, float]
+    label: str
+    advice: str  # the single most useful next step when this check fails
+
+    def passes(self, measured: float) -> bool:
+        if self.op == ">=":
+            return measured >= self.value
+        if self.op == "<=":
+            return measured <= self.value
+        low, high = self.value
+        return low <= measured <= high
+
+    def describe(self) -> str:
+        if self.op == "between":
+            return f"{self.value[0]:g} .. {self.value[1]:g}"
+        return f"{self.op} {self.value:g}"
+
+    def shortfall(self, measured: float) -> float:
+        """How far ``measured`` is from meeting the target (0 when it passes)."""
+        if self.op == ">=":
+            return max(0.0, self.value - measured)
+        if self.op == "<=":
+            return max(0.0, measured - self.value)
+        low, high = self.value
+        return max(0.0, low - measured, measured - high)
+
+
+@dataclass(frozen=True)
+class Lab:
+    """Everything the CLI and the grader need to know about one lab."""
+
+    id: str
+    title: str
+    difficulty: str
+    topics: tuple[str, ...]
+    summary: str
+    interview_questions: tuple[str, ...]
+    required: tuple[str, ...]  # names the learner's file must define
+    targets: tuple[Target, ...]
+    shown: tuple[str, ...]  # metrics reported but never gated (e.g. accuracy)
+    hints: tuple[str, ...]
+    seeds: tuple[int, ...]
+    tolerated_failures: int  # seeds allowed to miss a target (the left tail)
+    timeout_s: float
+    memory_mb: int
+    folder: Path
+    calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
+
+    @property
+    def broken_file(self) -> Path:
+        return BROKEN_DIR / f"{self.id}.py"
+
+    @property
+    def scenario(self) -> str:
+        return (self.folder / "scenario.md").read_text()
+
+    @property
+    def debrief(self) -> str:
+        return (self.folder / "debrief.md").read_text()
+
+    def fixes(self) -> list[Path]:
+        """Reference fixes: each must pass."""
+        return sorted((self.folder / "fixes").glob("*.py"))
+
+    def non_fixes(self) -> list[Path]:
+        """Tempting changes that do not fix the problem: each must fail."""
+        return sorted((self.folder / "non_fixes").glob("*.py"))
+
+    def grading(self) -> ModuleType:
+        """Import the lab's ``grading.py`` (data split, harness, metrics)."""
+        return load_module(self.folder / "grading.py", f"mllab.labs.{self.id}.grading")
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a Python file by path under ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _target(raw: dict, where: str) -> Target:
+    op = raw.get("op")
+    if op not in OPERATORS:
+        raise LabError(f"{where}: target op must be one of {OPERATORS}, got {op!r}")
+    value = tuple(raw["value"]) if op == "between" else float(raw["value"])
+    return Target(raw["metric"], op, value, raw.get("label", raw["metric"]), raw["advice"])
+
+
+def _load(folder: Path) -> Lab:
+    where = f"{folder.name}/lab.toml"
+    try:
+        raw = tomllib.loads((folder / "lab.toml").read_text())
+        grading = raw["grading"]
+        return Lab(
+            id=folder.name,
+            title=raw["title"],
+            difficulty=raw["difficulty"],
+            topics=tuple(raw["topics"]),
+            summary=raw["summary"],
+            interview_questions=tuple(raw["interview_questions"]),
+            required=tuple(grading["required"]),
+            targets=tuple(_target(t, where) for t in grading["targets"]),
+            shown=tuple(grading.get("shown", ())),
+            hints=tuple(raw["hints"]),
+            seeds=tuple(grading["seeds"]),
+            tolerated_failures=int(grading.get("tolerated_failures", 1)),
+            timeout_s=float(grading["timeout_s"]),
+            memory_mb=int(grading.get("memory_mb", 4096)),
+            folder=folder,
+            calibration=raw.get("calibration", {}),
+        )
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc
+
+
+@cache
+def all_labs() -> tuple[Lab, ...]:
+    """Every lab, sorted by id."""
+    folders = sorted(p.parent for p in LABS_DIR.glob("*/lab.toml"))
+    return tuple(_load(folder) for folder in folders)
+
+
+def ids() -> list[str]:
+    return [lab.id for lab in all_labs()]
+
+
+def get(lab_id: str) -> Lab:
+    """Return the lab called ``lab_id`` or raise ``LabError`` naming the known ids."""
+    for lab in all_labs():
+        if lab.id == lab_id:
+            return lab
+    raise LabError(f"no lab called {lab_id!r}; known labs: {', '.join(ids()) or 'none'}")

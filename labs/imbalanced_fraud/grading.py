@@ -1,0 +1,43 @@
+"""Grading for imbalanced_fraud: fresh transactions in, fraud caught out.
+
+``make_split`` and ``measure`` run in the grading process; ``harness`` runs in the
+sandbox with the submission and never sees the evaluation labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import accuracy_score, average_precision_score
+
+from mllab.datasets.fraud import FEATURES, TARGET, transactions
+from mllab.graders import Split
+
+TRAIN_ROWS = 200_000
+EVAL_ROWS = 300_000  # about 500 frauds, so AUPRC and recall are stable across draws
+
+
+def make_split(train_seed: int, eval_seed: int) -> Split:
+    test = transactions(EVAL_ROWS, eval_seed)
+    return Split(train=transactions(TRAIN_ROWS, train_seed), eval=test[FEATURES],
+                 truth=test[TARGET].to_numpy())
+
+
+def harness(submission, train, eval_features, device: str, seed: int) -> dict:
+    config = submission.call("Config")
+    model = submission.call("train", train, config)
+    return {"scores": submission.call("predict_scores", model, eval_features.copy()),
+            "labels": submission.call("predict_labels", model, eval_features.copy())}
+
+
+def measure(outputs, truth: np.ndarray) -> dict[str, float]:
+    n = len(truth)
+    scores = outputs.array("scores", n, what="predict_scores()")
+    flagged = outputs.array("labels", n, kind="binary", what="predict_labels()")
+    caught = float((flagged * truth).sum())
+    return {
+        "auprc": float(average_precision_score(truth, scores)),
+        "recall": caught / float(truth.sum()),
+        "precision": caught / float(flagged.sum()) if flagged.sum() else 0.0,
+        "flag_rate": float(flagged.mean()),
+        "accuracy": float(accuracy_score(truth, flagged)),
+    }
