@@ -110,8 +110,9 @@ class Submission:
                                    "Do not write large files while training.")
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename == str(self.path)]
+        at = f" (at {self.shown_as}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
         trace = "".join(f"  {self.shown_as}:{f.lineno} in {f.name}: {f.line}\n" for f in frames)
-        return SubmissionError("runtime-error", f"{type(exc).__name__} {where}: {exc}\n{trace}",
+        return SubmissionError("runtime-error", f"{type(exc).__name__} {where}{at}: {exc}\n{trace}",
                                "Run `mllab run` on your copy to see the full traceback.")
 
 
@@ -135,9 +136,15 @@ def _resolve_device(device: str) -> str:
 
 
 def _save_outputs(outputs: dict, folder: Path) -> None:
+    """Save each output as ``folder/<name>.npy``, refusing anything planted beforehand."""
     import numpy as np
 
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise SubmissionError("invalid-output", f"the submission created '{folder.name}/' itself",
+                              "Return predictions from your functions; do not write files "
+                              "where the grader writes its own.") from None
     for key, value in outputs.items():
         try:
             if hasattr(value, "detach"):  # a torch tensor, possibly on the GPU
@@ -145,7 +152,10 @@ def _save_outputs(outputs: dict, folder: Path) -> None:
             array = np.asarray(value)
             if array.dtype == object:
                 raise ValueError("object array")
-            np.save(folder / f"{key}.npy", array, allow_pickle=False)
+            fd = os.open(folder / f"{key}.npy", os.O_WRONLY | os.O_CREAT | os.O_EXCL |
+                         os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, array, allow_pickle=False)
         except Exception as exc:  # noqa: BLE001 - anything the learner returned
             raise SubmissionError("invalid-output", f"'{key}' is not a plain numeric array "
                                   f"({type(value).__name__}: {exc})",
@@ -161,7 +171,7 @@ def grade(workdir: Path) -> dict:
     _load_mllab()
     from mllab import labs
 
-    lab = labs.get(job["lab"])
+    lab = labs.load(Path(job["lab_folder"]))
     grading = lab.grading()
     try:
         submission = Submission(workdir / "submission.py", job["shown_as"], lab.required)

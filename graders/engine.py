@@ -140,7 +140,7 @@ def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
         with open(workdir / "inputs.pkl", "wb") as fh:
             pickle.dump({"train": split.train, "eval": split.eval}, fh)
         (workdir / "job.json").write_text(json.dumps(
-            {"lab": lab.id, "seed": train_seed, "device": options.device,
+            {"lab_folder": str(lab.folder), "seed": train_seed, "device": options.device,
              "shown_as": file.name}))
         limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
                                 memory_mb=lab.memory_mb)

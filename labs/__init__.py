@@ -118,7 +118,8 @@ def _target(raw: dict, where: str) -> Target:
     return Target(raw["metric"], op, value, raw.get("label", raw["metric"]), raw["advice"])
 
 
-def _load(folder: Path) -> Lab:
+def load(folder: Path) -> Lab:
+    """Read the lab in ``folder`` (its ``lab.toml``), raising ``LabError`` if malformed."""
     where = f"{folder.name}/lab.toml"
     try:
         raw = tomllib.loads((folder / "lab.toml").read_text())
@@ -149,7 +150,7 @@ def _load(folder: Path) -> Lab:
 def all_labs() -> tuple[Lab, ...]:
     """Every lab, sorted by id."""
     folders = sorted(p.parent for p in LABS_DIR.glob("*/lab.toml"))
-    return tuple(_load(folder) for folder in folders)
+    return tuple(load(folder) for folder in folders)
 
 
 def ids() -> list[str]:

@@ -1,0 +1,85 @@
+"""Rendering results for people (rich). Machines get ``to_dict``/JSON instead."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from mllab.labs import Lab
+
+VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "internal-error": "bold magenta"}
+
+
+def _verdict(verdict: str) -> str:
+    style = VERDICT_STYLE.get(verdict, "bold yellow")
+    return f"[{style}]{verdict}[/]"
+
+
+def lab_table(labs: tuple[Lab, ...], statuses: dict[str, str]) -> Table:
+    table = Table(title="mllab labs")
+    for column in ("id", "title", "difficulty", "topics", "status"):
+        table.add_column(column)
+    for lab in labs:
+        status = statuses[lab.id]
+        styled = {"passed": "[green]passed[/]", "attempted": "[yellow]attempted[/]"}
+        table.add_row(lab.id, lab.title, lab.difficulty, ", ".join(lab.topics),
+                      styled.get(status, status))
+    return table
+
+
+def show_lab(console: Console, lab: Lab) -> None:
+    console.rule(f"[bold]{lab.id}[/]: {lab.title}")
+    console.print(f"[dim]{lab.difficulty} · {', '.join(lab.topics)}[/]\n")
+    console.print(Markdown(lab.scenario))
+    console.print(Markdown("## Commands\n"
+                           f"- `mllab start {lab.id}`: copy the broken setup into your workspace\n"
+                           f"- `mllab run {lab.id}`: run your copy and watch the symptom\n"
+                           f"- `mllab hint {lab.id}`: the next hint\n"
+                           f"- `mllab submit {lab.id}`: grade your copy\n"
+                           f"- `mllab reset {lab.id}`: start over (your edits are backed up)"))
+
+
+def debrief(console: Console, lab: Lab) -> None:
+    console.rule("[bold green]debrief[/]")
+    console.print(Markdown(lab.debrief))
+
+
+def report(console: Console, result) -> None:
+    """Print a grading ``Report``: checks, per-seed numbers, verdict, next step."""
+    if result.checks:
+        table = Table(title=f"{result.lab}: checks (median over seeds)")
+        for column in ("check", "measured", "target", "per seed", "result"):
+            table.add_column(column)
+        for check in result.checks:
+            table.add_row(check.label, f"{check.median:.4g}", check.target,
+                          " ".join(f"{v:.3g}" for v in check.values),
+                          "[green]pass[/]" if check.passed else "[red]FAIL[/]")
+        for name, value in result.shown.items():
+            table.add_row(f"[dim]{name} (shown, not graded)[/]", f"{value:.4g}", "-", "", "")
+        console.print(table)
+    problem = next((r for r in result.runs if r.log and r.verdict not in ("pass", "fail")), None)
+    if problem:
+        console.print("[dim]last lines your code printed (for reading, not evidence):[/]")
+        console.print("\n".join(problem.log.rstrip().splitlines()[-15:]), markup=False,
+                      highlight=False, style="dim")
+    console.print(f"verdict: {_verdict(result.verdict)}: {result.reason}", highlight=False)
+    if result.hint:
+        console.print(f"[bold]next step:[/] {result.hint}", highlight=False)
+    seeds = ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)" for r in result.runs)
+    console.print(f"[dim]seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
+                  f"isolation: {result.isolation}[/]", highlight=False)
+
+
+def validation_table(rows) -> Table:
+    table = Table(title="mllab validate")
+    for column in ("lab", "file", "role", "expected", "got", "ok", "gating metrics mean [min, max]",
+                   "seconds"):
+        table.add_column(column)
+    for row in rows:
+        stats = "; ".join(f"{name} {mean:.3g} [{low:.3g}, {high:.3g}]"
+                          for name, (mean, low, high) in row.distributions.items())
+        table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
+                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or row.reason,
+                      f"{row.seconds:.1f}")
+    return table

@@ -1,0 +1,5 @@
+def train(X, y):
+    return None
+
+def predict(model, X)
+    return X

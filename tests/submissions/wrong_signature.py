@@ -1,0 +1,6 @@
+def train(X):
+    return None
+
+
+def predict(model, X):
+    return X
