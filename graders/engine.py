@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import pickle
 import secrets
@@ -159,6 +160,8 @@ def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
         except InvalidOutput as exc:
             return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message,
                            hint=exc.hint, **common)
+        if not all(math.isfinite(value) for value in metrics.values()):
+            raise ValueError(f"{lab.id}'s measure() returned a non-finite metric: {metrics}")
         passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
         return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
                        device=status.get("device", ""), **common)

@@ -62,12 +62,16 @@ class Outputs:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def array(self, name: str, length: int, *, kind: str = "float",
-              what: str = "") -> np.ndarray:
-        """Return output ``name`` as a finite 1-D array of ``length`` values.
+    def array(self, name: str, length: int | None, *, kind: str = "float", what: str = "",
+              finite: bool = True) -> np.ndarray:
+        """Return output ``name`` as a finite 1-D array of ``length`` values (None: any).
 
-        ``kind`` is "float" (any finite number), "probability" (0..1) or "binary" (0/1).
+        ``kind`` is "float" (any number), "probability" (0..1) or "binary" (0/1).
+        ``finite=False`` lets NaN/inf through for a lab that grades divergence itself
+        (e.g. a loss history); such an array may only be of kind "float".
         """
+        if not finite and kind != "float":
+            raise ValueError("finite=False is only for kind='float'")  # a lab author's slip
         what = what or name
         raw = read_regular_file(self.folder / f"{name}.npy", MAX_ARRAY_BYTES)
         try:
@@ -80,15 +84,16 @@ class Outputs:
                                 "Return a numpy array or a CPU tensor of numbers.")
         if values.ndim == 2 and values.shape[1] == 1 or values.ndim == 0:
             values = values.reshape(-1)
-        if values.shape != (length,):
+        if values.ndim != 1 or length is not None and values.shape != (length,) or not values.size:
             hint = ("Return one value per row, e.g. probabilities of the positive class, "
                     "not one column per class." if values.ndim == 2 else
                     "Return one value per row of the data you were given.")
-            raise InvalidOutput(f"{what}: expected shape ({length},), got {values.shape}", hint)
+            expected = f"({length},)" if length is not None else "(n,), n >= 1"
+            raise InvalidOutput(f"{what}: expected shape {expected}, got {values.shape}", hint)
         values = values.astype(np.float64)
-        if not np.all(np.isfinite(values)):
+        if finite and not np.all(np.isfinite(values)):
             bad = int(np.sum(~np.isfinite(values)))
-            raise InvalidOutput(f"{what}: {bad} of {length} values are NaN or infinite",
+            raise InvalidOutput(f"{what}: {bad} of {values.size} values are NaN or infinite",
                                 "NaN predictions usually mean training diverged: check the "
                                 "loss curve, the learning rate and the input scaling.")
         if kind == "probability" and (values.min() < 0 or values.max() > 1):
