@@ -1,4 +1,5 @@
-"""The ``mllab`` command line: list, show, start, run, hint, submit, reset, validate.
+"""The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit,
+reset) and the instructor's (validate, new, grade-class).
 
 Each command parses its arguments, calls one library function and renders the
 result; the work lives in ``labs``, ``graders`` and ``workspace``.
@@ -17,10 +18,12 @@ if __package__ in (None, ""):  # `python cli.py ...` from a clone: import this f
     sys.modules["mllab"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules["mllab"])
 
+import contextlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 from rich.console import Console
@@ -60,12 +63,27 @@ def _workspace(path: str | None) -> Workspace:
     return Workspace(locate(path))
 
 
+def _status(message: str, quiet: bool):
+    """A live status line for people; a silent stand-in when printing JSON."""
+    if quiet:
+        return contextlib.nullcontext(SimpleNamespace(update=lambda message: None))
+    return console.status(message)
+
+
 def _fail(message: str, code: int = 2):
-    console.print(f"[red]error:[/] {message}", highlight=False)
+    console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)  # copyable
     sys.exit(code)
 
 
-@click.group()
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except labs.LabError as exc:  # a malformed lab folder: the course's fault, not yours
+            _fail(str(exc), code=3)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="mllab")
 def main():
     """Hands-on ML debugging labs: run a broken training setup, fix it, get it graded."""
@@ -167,12 +185,9 @@ def submit(lab, workspace, file, device, timeout, as_json):
         path = Path(file) if file else ws.require_copy(lab)
     except WorkspaceError as exc:
         _fail(str(exc))
-    options = Options(device=device, timeout_s=timeout)
-    if as_json:
-        result = grade(lab, path.resolve(), options)
-    else:
-        with console.status(f"grading {path.name}") as status:
-            result = grade(lab, path.resolve(), options, progress=status.update)
+    with _status(f"grading {path.name}", quiet=as_json) as status:
+        result = grade(lab, path.resolve(), Options(device=device, timeout_s=timeout),
+                       progress=status.update)
     ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
@@ -209,7 +224,7 @@ def validate(lab_ids, seeds, device, as_json):
     chosen = lab_ids or labs.all_labs()
     seed_list = tuple(range(seeds)) if seeds else None
     rows = []
-    with console.status("validating", disable=as_json) as status:
+    with _status("validating", quiet=as_json) as status:
         for lab in chosen:
             rows += validate_lab(lab, seed_list, device, progress=status.update)
     if as_json:
@@ -217,6 +232,49 @@ def validate(lab_ids, seeds, device, as_json):
     else:
         console.print(render.validation_table(rows))
     sys.exit(0 if all(row.ok for row in rows) else 1)
+
+
+@main.command()
+@click.argument("lab_id")
+@click.option("--course", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Course folder to write into (it holds labs/ and broken_models/).")
+def new(lab_id, course):
+    """For instructors: write the skeleton of a new lab."""
+    from mllab.scaffold import ScaffoldError, new_lab
+
+    try:
+        written = new_lab(Path(course).resolve(), lab_id)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    console.print("\n".join(f"wrote {path}" for path in written), highlight=False)
+    console.print(f"\nnext: plant the bug, write fixes/ and non_fixes/, then "
+                  f"`mllab validate {lab_id}` until it passes (see docs/authoring.md); a course "
+                  f"outside mllab is found through ${labs.COURSES_VAR}.", highlight=False)
+
+
+@main.command("grade-class")
+@click.argument("lab", type=LAB)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--secret", envvar="MLLAB_SECRET", default=None,
+              help="Grade 'verified': data and seeds derived from this secret "
+                   "(default: $MLLAB_SECRET; without one, grading is 'local').")
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print every report as JSON.")
+def grade_class(lab, folder, secret, device, as_json):
+    """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/<lab>.py) for LAB."""
+    from mllab.graders import Options
+    from mllab.graders.batch import class_submissions, grade_class as grade_all
+
+    submissions = class_submissions(Path(folder), lab.id)
+    if not submissions:
+        _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
+    with _status("grading the class", quiet=as_json) as status:
+        reports = grade_all(lab, submissions, Options(device=device, secret=secret),
+                            progress=status.update)
+    if as_json:
+        click.echo(json.dumps({who: r.to_dict() for who, r in reports.items()}, indent=2))
+    else:
+        console.print(render.class_table(lab, reports))
 
 
 if __name__ == "__main__":

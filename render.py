@@ -63,9 +63,11 @@ def report(console: Console, result) -> None:
         console.print("[dim]last lines your code printed (for reading, not evidence):[/]")
         console.print("\n".join(problem.log.rstrip().splitlines()[-15:]), markup=False,
                       highlight=False, style="dim")
-    console.print(f"verdict: {_verdict(result.verdict)}: {result.reason}", highlight=False)
+    # one logical line each (soft_wrap), so paths and commands in them can be copied
+    console.print(f"verdict: {_verdict(result.verdict)}: {result.reason}", highlight=False,
+                  soft_wrap=True)
     if result.hint:
-        console.print(f"[bold]next step:[/] {result.hint}", highlight=False)
+        console.print(f"[bold]next step:[/] {result.hint}", highlight=False, soft_wrap=True)
     seeds = ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)" for r in result.runs)
     console.print(f"[dim]seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
                   f"isolation: {result.isolation}[/]", highlight=False)
@@ -82,4 +84,18 @@ def validation_table(rows) -> Table:
         table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
                       "[green]yes[/]" if row.ok else "[red]NO[/]", stats or row.reason,
                       f"{row.seconds:.1f}")
+    return table
+
+
+def class_table(lab: Lab, reports: dict) -> Table:
+    """One row per student: verdict, reason, the gating metrics' medians."""
+    mode = next(iter(reports.values())).mode
+    table = Table(title=f"{lab.id}: {len(reports)} submission(s), {mode} grading")
+    for column in ("student", "verdict", *(t.metric for t in lab.targets), "reason", "seconds"):
+        table.add_column(column)
+    for student, result in reports.items():
+        medians = {check.metric: f"{check.median:.3g}" for check in result.checks}
+        table.add_row(student, _verdict(result.verdict),
+                      *(medians.get(t.metric, "-") for t in lab.targets),
+                      result.reason, f"{result.seconds:.1f}")
     return table

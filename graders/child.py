@@ -64,7 +64,7 @@ class Submission:
                                   "Use only the packages the lab ships with (torch, sklearn, "
                                   "pandas, numpy).")
         except BaseException as exc:  # noqa: BLE001 - anything the module does at import
-            raise self._runtime_error(exc, "while importing the file")
+            raise self.runtime_error(exc, "while importing the file")
         missing = [name for name in required if not hasattr(self.module, name)]
         if missing:
             found = sorted(n for n, v in vars(self.module).items()
@@ -93,9 +93,13 @@ class Submission:
         try:
             return function(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - the learner's code may raise anything
-            raise self._runtime_error(exc, f"in {name}()")
+            raise self.runtime_error(exc, f"in {name}()")
 
-    def _runtime_error(self, exc: BaseException, where: str) -> SubmissionError:
+    def raised_here(self, exc: BaseException) -> bool:
+        """Whether the learner's file is on ``exc``'s traceback (e.g. a method the lab called)."""
+        return any(f.filename == str(self.path) for f in traceback.extract_tb(exc.__traceback__))
+
+    def runtime_error(self, exc: BaseException, where: str) -> SubmissionError:
         if isinstance(exc, SubmissionError):
             return exc
         if isinstance(exc, SystemExit):
@@ -164,15 +168,19 @@ def _save_outputs(outputs: dict, folder: Path) -> None:
 
 def grade(workdir: Path) -> dict:
     """Grade one seed in ``workdir``; return the status written to ``status.json``."""
-    job = json.loads((workdir / "job.json").read_text())
-    with open(workdir / "inputs.pkl", "rb") as fh:
-        inputs = pickle.load(fh)  # written by the grading process, never by the learner
-    (workdir / "inputs.pkl").unlink()
-    _load_mllab()
-    from mllab import labs
+    try:
+        job = json.loads((workdir / "job.json").read_text())
+        with open(workdir / "inputs.pkl", "rb") as fh:
+            inputs = pickle.load(fh)  # written by the grading process, never by the learner
+        (workdir / "inputs.pkl").unlink()
+        _load_mllab()
+        from mllab import labs
 
-    lab = labs.load(Path(job["lab_folder"]))
-    grading = lab.grading()
+        lab = labs.load(Path(job["lab_folder"]))
+        grading = lab.grading()
+    except Exception as exc:  # noqa: BLE001 - before the learner's code runs: our fault
+        return {"kind": "internal-error", "message": f"{type(exc).__name__}: {exc}"}
+    submission = None
     try:
         submission = Submission(workdir / "submission.py", job["shown_as"], lab.required)
         _seed_everything(job["seed"])
@@ -182,6 +190,11 @@ def grade(workdir: Path) -> dict:
         _save_outputs(outputs, workdir / "out")
     except SubmissionError as exc:
         return {"kind": exc.kind, "message": exc.message, "hint": exc.hint}
+    except Exception as exc:  # noqa: BLE001 - the lab's harness failed on what it was given
+        if submission is not None and submission.raised_here(exc):
+            error = submission.runtime_error(exc, "in what your functions returned")
+            return {"kind": error.kind, "message": error.message, "hint": error.hint}
+        return {"kind": "internal-error", "message": f"{type(exc).__name__}: {exc}"}
     return {"kind": "ok", "device": device}
 
 

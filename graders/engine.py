@@ -25,7 +25,8 @@ from typing import Any, Callable
 
 from mllab.graders import sandbox
 from mllab.graders.outputs import InvalidOutput, Outputs, read_status
-from mllab.graders.report import ERROR_KINDS, PROBLEMS, CheckResult, Report, SeedRun
+from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
+                                  Report, SeedRun)
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
@@ -112,7 +113,7 @@ def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
         run = _run_one(lab, grading, file, train_seed, eval_seed, options, isolation)
         runs.append(run)
         progress(f"seed {index}/{len(pairs)}: {run.verdict} ({run.seconds:.1f}s)")
-        if run.verdict in PROBLEMS:
+        if run.verdict in UNSCORED:
             break
         fails = sum(r.verdict == "fail" for r in runs)
         passes = len(runs) - fails
@@ -145,8 +146,10 @@ def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
              "shown_as": file.name}))
         limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
                                 memory_mb=lab.memory_mb)
+        readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
+                    lab.folder.parent.parent)
         child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
-                            workdir, limits, _child_env(workdir), isolation)
+                            workdir, limits, _child_env(workdir), isolation, readable)
         status = read_status(workdir / "status.json")
         common = dict(seed=train_seed, seconds=round(child.seconds, 2),
                       peak_memory_mb=child.peak_memory_mb, log=child.log)
@@ -184,6 +187,9 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
     if child.stopped_for == "processes":
         return ("error", "runtime-error", f"started more than {limits.max_processes} "
                 "processes", "Do not fork processes in a loop; use num_workers=0 if unsure.")
+    if status and status["kind"] == "internal-error":
+        return ("internal-error", "", f"grader fault in the sandbox: {status.get('message')}"[:2000],
+                INTERNAL_HINT)
     if status and status["kind"] != "ok":
         kind = status["kind"]
         verdict = "error" if kind in ERROR_KINDS else kind
@@ -202,7 +208,8 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
 
 
 def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Report:
-    problem = next((r for r in runs if r.verdict in PROBLEMS), None)
+    problem = min((r for r in runs if r.verdict in UNSCORED),
+                  key=lambda r: VERDICTS.index(r.verdict), default=None)
     if problem:
         reason = problem.reason.splitlines()[0] if problem.reason else problem.verdict
         if problem.detail:

@@ -14,6 +14,7 @@ SCHEMA_VERSION = 1
 VERDICTS = ("internal-error", "error", "timeout", "memory-exceeded", "crashed",
             "output-limit", "invalid-output", "fail", "pass")
 PROBLEMS = frozenset(VERDICTS[1:7])  # the learner's code could not be graded
+UNSCORED = frozenset(VERDICTS[:7])  # no metrics: a problem, or the grader's own fault
 
 # Details the sandboxed side reports, and the verdict each belongs to.
 ERROR_KINDS = ("syntax-error", "import-error", "missing-function", "bad-signature",
@@ -29,11 +30,6 @@ def exit_code(verdict: str) -> int:
     if verdict == "internal-error":
         return 3
     return 2
-
-
-def worst(verdicts: list[str]) -> str:
-    """The verdict with the highest precedence."""
-    return min(verdicts, key=VERDICTS.index)
 
 
 @dataclass(frozen=True)

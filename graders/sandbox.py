@@ -68,10 +68,13 @@ def _probe(prefix: list[str]) -> bool:
     return done.returncode == 0
 
 
-def _bwrap_prefix(workdir: str) -> list[str]:
+def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = ()) -> list[str]:
+    # The private /tmp hides other runs' files; what the run must read (the Python
+    # environment, mllab, the lab's course) is mounted back, read-only, in case it lives there.
+    shown = [arg for path in readable for arg in ("--ro-bind", path, path)]
     return [
         "bwrap", "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
-        "--tmpfs", "/tmp", "--bind", workdir, workdir, "--chdir", workdir,
+        "--tmpfs", "/tmp", *shown, "--bind", workdir, workdir, "--chdir", workdir,
         "--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session", "--",
     ]
 
@@ -95,9 +98,9 @@ def available_isolation() -> tuple[str, ...]:
     return (*levels, "process-group")
 
 
-def _prefix(isolation: str, workdir: str) -> list[str]:
+def _prefix(isolation: str, workdir: str, readable: tuple[str, ...]) -> list[str]:
     if isolation == "bwrap":
-        return _bwrap_prefix(workdir)
+        return _bwrap_prefix(workdir, readable)
     if isolation == "unshare":
         return _unshare_prefix()
     return []
@@ -211,14 +214,18 @@ class _Tail(threading.Thread):
 
 
 def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
-        isolation: str | None = None) -> ChildRun:
-    """Run ``argv`` in ``workdir`` under ``limits``; nothing of it survives the call."""
+        isolation: str | None = None, readable: tuple[Path, ...] = ()) -> ChildRun:
+    """Run ``argv`` in ``workdir`` under ``limits``; nothing of it survives the call.
+
+    ``readable``: folders the run must be able to read even where the isolation hides
+    their location (bubblewrap's private ``/tmp``).
+    """
     isolation = isolation or available_isolation()[0]
     _become_subreaper()
     ours_before = {p for p, (pp, _, _) in _process_table().items() if pp == os.getpid()}
     started = time.monotonic()
     proc = subprocess.Popen(
-        _prefix(isolation, str(workdir)) + argv, cwd=workdir, env=env,
+        _prefix(isolation, str(workdir), tuple(str(p) for p in readable if p.exists())) + argv, cwd=workdir, env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True,
     )

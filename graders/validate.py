@@ -13,6 +13,8 @@ from mllab.graders.engine import Options, Progress, grade
 from mllab.graders.report import Report
 from mllab.labs import Lab
 
+MIN_FIXES = 2
+
 
 @dataclass(frozen=True)
 class Row:
@@ -36,11 +38,15 @@ def cases(lab: Lab) -> list[tuple[str, Path, str]]:
             [("non-fix", path, "fail") for path in lab.non_fixes()])
 
 
-def _row(lab: Lab, role: str, file: Path, expected: str, report: Report) -> Row:
+def validate_file(lab: Lab, role: str, file: Path, expected: str,
+                  seeds: tuple[int, ...] | None = None, device: str = "auto",
+                  progress: Progress = lambda message: None) -> Row:
+    """Grade one of ``lab``'s files on every seed (no early stop) and compare with ``expected``."""
+    report = grade(lab, file, Options(seeds=seeds, early_stop=False, device=device),
+                   progress=progress)
     every_seed = all(run.verdict == expected for run in report.runs)
-    metrics = sorted({name for run in report.runs for name in run.metrics})
     distributions = {}
-    for name in metrics:
+    for name in sorted({name for run in report.runs for name in run.metrics}):
         values = [run.metrics[name] for run in report.runs]
         distributions[name] = (round(statistics.fmean(values), 4), round(min(values), 4),
                                round(max(values), 4))
@@ -51,11 +57,15 @@ def _row(lab: Lab, role: str, file: Path, expected: str, report: Report) -> Row:
 
 def validate(lab: Lab, seeds: tuple[int, ...] | None = None, device: str = "auto",
              progress: Progress = lambda message: None) -> list[Row]:
-    """Grade every file of ``lab`` on every seed (no early stop)."""
+    """Grade every file of ``lab`` on every seed; a lab with too few fixes is a violation."""
     rows = []
     for role, file, expected in cases(lab):
         progress(f"{lab.id}: {role} {file.name}")
-        report = grade(lab, file, Options(seeds=seeds, early_stop=False, device=device),
-                       progress=lambda message, name=file.name: progress(f"{name}: {message}"))
-        rows.append(_row(lab, role, file, expected, report))
+        rows.append(validate_file(lab, role, file, expected, seeds, device,
+                                  progress=lambda message, name=file.name:
+                                  progress(f"{name}: {message}")))
+    if len(lab.fixes()) < MIN_FIXES:
+        rows.append(Row(lab=lab.id, file="fixes/", role="fix", expected="pass", verdict="-",
+                        ok=False, reason=f"{len(lab.fixes())} reference fix(es); a lab needs at "
+                        f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     return rows

@@ -1,4 +1,8 @@
-"""The lab registry: every folder under ``labs/`` with a ``lab.toml`` is a lab.
+"""The lab registry: every folder ``labs/<id>/`` with a ``lab.toml`` is a lab.
+
+Labs live in *courses*: a folder holding ``labs/<id>/`` and ``broken_models/<id>.py``.
+The built-in course is this package; instructors add their own with
+``MLLAB_COURSES`` (folders separated by ``os.pathsep``), nothing else to edit.
 
 Reading the registry only parses TOML and Markdown, so ``mllab list`` stays fast
 and never imports torch. A lab's Python (``grading.py``) is loaded on demand.
@@ -7,14 +11,15 @@ and never imports torch. A lab's Python (``grading.py``) is loaded on demand.
 from __future__ import annotations
 
 import importlib.util
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-LABS_DIR = Path(__file__).resolve().parent
-BROKEN_DIR = LABS_DIR.parent / "broken_models"
+BUILTIN_COURSE = Path(__file__).resolve().parent.parent
+COURSES_VAR = "MLLAB_COURSES"
 
 OPERATORS = (">=", "<=", "between")
 
@@ -79,7 +84,7 @@ class Lab:
 
     @property
     def broken_file(self) -> Path:
-        return BROKEN_DIR / f"{self.id}.py"
+        return self.folder.parent.parent / "broken_models" / f"{self.id}.py"
 
     @property
     def scenario(self) -> str:
@@ -146,11 +151,27 @@ def load(folder: Path) -> Lab:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc
 
 
-@cache
+def courses() -> list[Path]:
+    """The built-in course, then each folder named in ``$MLLAB_COURSES``."""
+    extra = [Path(p).resolve() for p in os.environ.get(COURSES_VAR, "").split(os.pathsep) if p]
+    return [BUILTIN_COURSE, *extra]
+
+
 def all_labs() -> tuple[Lab, ...]:
-    """Every lab, sorted by id."""
-    folders = sorted(p.parent for p in LABS_DIR.glob("*/lab.toml"))
-    return tuple(load(folder) for folder in folders)
+    """Every lab of every course, sorted by id."""
+    return _labs_of(tuple(courses()))
+
+
+@cache
+def _labs_of(roots: tuple[Path, ...]) -> tuple[Lab, ...]:
+    found: dict[str, Lab] = {}
+    for root in roots:
+        for folder in sorted(p.parent for p in root.glob("labs/*/lab.toml")):
+            if folder.name in found:
+                raise LabError(f"two labs called {folder.name!r}: {found[folder.name].folder} "
+                               f"and {folder}")
+            found[folder.name] = load(folder)
+    return tuple(sorted(found.values(), key=lambda lab: lab.id))
 
 
 def ids() -> list[str]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the tiny test lab, golden submissions, and a leftover-process probe."""
+"""Shared fixtures: the test course with its tiny lab, golden submissions, a leftover-process probe."""
 
 from __future__ import annotations
 
@@ -11,12 +11,19 @@ from mllab import labs
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "submissions"
+COURSE = TESTS / "course"  # a course of one numpy-only lab, for testing the machinery fast
+
+
+@pytest.fixture(autouse=True)
+def test_course(monkeypatch):
+    """Every test sees the built-in labs plus the test course's ``tiny_lab``."""
+    monkeypatch.setenv(labs.COURSES_VAR, str(COURSE))
 
 
 @pytest.fixture(scope="session")
 def tiny_lab() -> labs.Lab:
     """A numpy-only lab that trains in milliseconds, for testing the grader itself."""
-    return labs.load(TESTS / "tiny_lab")
+    return labs.load(COURSE / "labs" / "tiny_lab")
 
 
 def processes_matching(*needles: str) -> list[str]:

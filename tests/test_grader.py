@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUBMISSIONS, processes_matching
+from conftest import COURSE, SUBMISSIONS, processes_matching
 from mllab.graders import Options, grade
 from mllab.graders.report import exit_code
 from mllab.graders.sandbox import available_isolation
@@ -60,14 +60,14 @@ def isolation(request) -> str:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_golden_submission(name, isolation, tiny_lab, tmp_path, monkeypatch):
+def test_golden_submission(name, isolation, tiny_lab, tmp_path):
     expected, words, timeout = CASES[name]
-    marker = tmp_path / "pickle-marker"
-    monkeypatch.setenv("MLLAB_TEST_MARKER", str(marker))
+    marker = tmp_path / "pickle-marker"  # created if the pickle payload ever runs
     folder = tmp_path / "workspace"
     folder.mkdir()
     submission = folder / f"{name}.py"
-    shutil.copyfile(SUBMISSIONS / f"{name}.py", submission)
+    source = (SUBMISSIONS / f"{name}.py").read_text()
+    submission.write_text(source.replace("/tmp/mllab-pickle-marker", str(marker)))
     (folder / "numpy.py").write_text("raise RuntimeError('a numpy.py beside the file ran')\n")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
@@ -132,3 +132,38 @@ def test_early_stop_and_left_tail_tolerance(tiny_lab):
     assert len(report.runs) == 2  # 2 of 3 seeds passing already decides it
     full = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(early_stop=False))
     assert len(full.runs) == 3
+
+
+def _lab_with_harness(tmp_path, body: str):
+    """A copy of the tiny lab whose harness is ``body``."""
+    from mllab import labs
+
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    grading = course / "labs" / "tiny_lab" / "grading.py"
+    source = grading.read_text()
+    start = source.index("def harness(")
+    end = source.index("def measure(")
+    grading.write_text(source[:start] + body + "\n\n" + source[end:])
+    return labs.load(course / "labs" / "tiny_lab")
+
+
+def test_a_fault_in_the_labs_harness_is_internal_error(tmp_path):
+    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, seed):\n"
+                                      "    raise KeyError('the lab author slipped')")
+    report = grade(lab, SUBMISSIONS / "honest.py")
+    assert report.verdict == "internal-error" and report.exit_code == 3
+    assert "the lab author slipped" in report.reason and "not in your code" in report.hint
+
+
+def test_learner_code_failing_inside_the_harness_is_the_learners_error(tmp_path, tmp_path_factory):
+    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, seed):\n"
+                                      "    model = submission.call('train', *train)\n"
+                                      "    return {'pred': model.predict(eval_features)}")
+    learner = tmp_path_factory.mktemp("learner") / "model_class.py"
+    learner.write_text("class Model:\n    def predict(self, X):\n        return 1 / 0\n\n\n"
+                       "def train(X, y):\n    return Model()\n\n\ndef predict(model, X):\n"
+                       "    return model.predict(X)\n")
+    report = grade(lab, learner)
+    assert report.verdict == "error" and "ZeroDivisionError" in report.reason
+    assert "model_class.py:3" in report.reason
