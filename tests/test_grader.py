@@ -41,6 +41,7 @@ CASES = {
     "os_exit": ("error", ["no-output"], 20),
     "sys_exit": ("error", ["sys.exit(0)"], 20),
     "monkeypatch_metrics": ("fail", ["accuracy: 0.", "target >= 0.9"], 20),
+    "monkeypatch_torch": ("fail", ["accuracy: 0.", "target >= 0.9"], 30),
     "always_equal": ("fail", [], 20),
     "always_equal_object": ("invalid-output", ["not a plain numeric array"], 20),
     "nan_predictions": ("invalid-output", ["NaN", "diverged"], 20),
@@ -82,6 +83,30 @@ def test_golden_submission(name, isolation, tiny_lab, tmp_path):
     assert not processes_matching(*LEFTOVER_MARKERS)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not marker.exists()  # the pickle payload never ran
+
+
+@pytest.fixture
+def listening_port():
+    """A TCP server on this machine's loopback, as a grading service would run."""
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_network_is_blocked_where_the_isolation_allows(isolation, tiny_lab, tmp_path,
+                                                       listening_port):
+    submission = tmp_path / "network_probe.py"
+    source = (SUBMISSIONS / "network_probe.py").read_text()
+    submission.write_text(source.replace("PORT = 1 ", f"PORT = {listening_port} "))
+    report = grade(tiny_lab, submission, Options(isolation=isolation))
+    if isolation == "process-group":
+        assert "network NOT isolated" in report.isolation
+        assert report.verdict == "error" and "reached the grading machine" in report.reason
+    else:
+        assert "network" in report.isolation and "NOT" not in report.isolation
+        assert report.verdict == "pass", report.reason
 
 
 def test_timeout_ends_within_limit_plus_grace(tiny_lab):
