@@ -47,7 +47,7 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
     every_seed = all(run.verdict == expected for run in report.runs)
     distributions = {}
     for name in sorted({name for run in report.runs for name in run.metrics}):
-        values = [run.metrics[name] for run in report.runs]
+        values = [run.metrics[name] for run in report.runs if name in run.metrics]
         distributions[name] = (round(statistics.fmean(values), 4), round(min(values), 4),
                                round(max(values), 4))
     return Row(lab=lab.id, file=file.name, role=role, expected=expected,
