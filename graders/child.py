@@ -79,6 +79,11 @@ class Submission:
     def get(self, name: str):
         return getattr(self.module, name)
 
+    @staticmethod
+    def invalid(message: str, hint: str) -> SubmissionError:
+        """The error for a harness to raise when what the learner returned is unusable."""
+        return SubmissionError("invalid-output", message, hint)
+
     def call(self, name: str, *args, **kwargs):
         """Call the learner's ``name(*args, **kwargs)``, mapping every failure to an error."""
         function = getattr(self.module, name)
