@@ -142,7 +142,7 @@ def run(lab, workspace, file, device, seed):
     from mllab.graders.engine import CHILD_SCRIPT
 
     try:
-        path = Path(file) if file else _workspace(workspace).require_copy(lab)
+        path = Path(file).resolve() if file else _workspace(workspace).require_copy(lab)
     except WorkspaceError as exc:
         _fail(str(exc))
     resolved = device
@@ -182,11 +182,11 @@ def submit(lab, workspace, file, device, timeout, as_json):
 
     ws = _workspace(workspace)
     try:
-        path = Path(file) if file else ws.require_copy(lab)
+        path = Path(file).resolve() if file else ws.require_copy(lab)
     except WorkspaceError as exc:
         _fail(str(exc))
     with _status(f"grading {path.name}", quiet=as_json) as status:
-        result = grade(lab, path.resolve(), Options(device=device, timeout_s=timeout),
+        result = grade(lab, path, Options(device=device, timeout_s=timeout),
                        progress=status.update)
     ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
     if as_json:

@@ -18,7 +18,8 @@ def _verdict(verdict: str) -> str:
 
 def lab_table(labs: tuple[Lab, ...], statuses: dict[str, str]) -> Table:
     table = Table(title="mllab labs")
-    for column in ("id", "title", "difficulty", "topics", "status"):
+    table.add_column("id", no_wrap=True)  # ids are typed into commands: never cut them
+    for column in ("title", "difficulty", "topics", "status"):
         table.add_column(column)
     for lab in labs:
         status = statuses[lab.id]
