@@ -231,6 +231,8 @@ def validate(lab_ids, seeds, device, as_json):
         click.echo(json.dumps([asdict(row) for row in rows], indent=2))
     else:
         console.print(render.validation_table(rows))
+        console.print("\n[dim]measured distributions, for each lab.toml:[/]")
+        console.print(render.calibration_toml(rows), highlight=False, markup=False)
     sys.exit(0 if all(row.ok for row in rows) else 1)
 
 

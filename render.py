@@ -100,3 +100,16 @@ def class_table(lab: Lab, reports: dict) -> Table:
                       *(medians.get(t.metric, "-") for t in lab.targets),
                       result.reason, f"{result.seconds:.1f}")
     return table
+
+
+def calibration_toml(rows) -> str:
+    """``[calibration.<file stem>]`` tables of ``metric = [mean, min, max]``, ready to paste."""
+    blocks = []
+    for row in rows:
+        if not row.distributions:
+            continue
+        lines = [f"[calibration.{row.file.removesuffix('.py')}]  # {row.lab}, {row.role}"]
+        lines += [f"{name} = [{mean:g}, {low:g}, {high:g}]"
+                  for name, (mean, low, high) in row.distributions.items()]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
