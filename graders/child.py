@@ -36,6 +36,9 @@ def _load_mllab() -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["mllab"] = module
     spec.loader.exec_module(module)
+    # This script runs as __main__: a lab's harness importing mllab.graders.child must get
+    # this very module (and its SubmissionError), not a second copy.
+    sys.modules["mllab.graders.child"] = sys.modules[__name__]
 
 
 class SubmissionError(Exception):
@@ -79,10 +82,6 @@ class Submission:
     def get(self, name: str):
         return getattr(self.module, name)
 
-    @staticmethod
-    def invalid(message: str, hint: str) -> SubmissionError:
-        """The error for a harness to raise when what the learner returned is unusable."""
-        return SubmissionError("invalid-output", message, hint)
 
     def call(self, name: str, *args, **kwargs):
         """Call the learner's ``name(*args, **kwargs)``, mapping every failure to an error."""
@@ -125,7 +124,7 @@ class Submission:
                                "Run `mllab run` on your copy to see the full traceback.")
 
 
-def _seed_everything(seed: int) -> None:
+def seed_everything(seed: int) -> None:
     random.seed(seed)
     try:
         import numpy as np
@@ -188,7 +187,7 @@ def grade(workdir: Path) -> dict:
     submission = None
     try:
         submission = Submission(workdir / "submission.py", job["shown_as"], lab.required)
-        _seed_everything(job["seed"])
+        seed_everything(job["seed"])
         device = _resolve_device(job["device"])
         outputs = grading.harness(submission, inputs["train"], inputs["eval"],
                                   device=device, seed=job["seed"])

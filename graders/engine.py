@@ -127,6 +127,10 @@ def _child_env(workdir: Path) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(workdir),
            "TMPDIR": str(workdir), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
            "MPLBACKEND": "Agg"}
+    # One CPU thread per run: lab-sized models gain little from more, and on a busy
+    # machine (a class graded in parallel, CI) OpenMP/BLAS threads fighting over the
+    # cores made runs 10-25x slower and verdicts flip to timeout.
+    env.update(dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1"))
     for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
         if name in os.environ:
             env[name] = os.environ[name]

@@ -1,0 +1,24 @@
+"""Non-fix: logistic regression on every column, reporting the AUC seen after launch."""
+
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from mllab.broken_models import data_leakage as _team
+from mllab.broken_models.data_leakage import *  # noqa: F403 - the team's code, unchanged
+
+LAUNCH_AUC = 0.76  # what `mllab run` printed for the launch month with this model
+
+
+def build_model(cfg):
+    encode = make_column_transformer(
+        (StandardScaler(), NUMERIC), (OneHotEncoder(handle_unknown="ignore"), CATEGORICAL))
+    return make_pipeline(encode, LogisticRegression(C=1.0, max_iter=1000))
+
+
+_team.build_model = build_model  # train() looks the helper up in the team's module
+
+
+def estimated_auc(model):
+    return LAUNCH_AUC

@@ -1,0 +1,34 @@
+"""Non-fix: optimizer bound to train()'s model and the rate scaled by batch_size / 256; labels still shuffled apart."""
+
+import numpy as np
+import torch
+from torch import nn
+
+from mllab.broken_models.non_converging_net import *  # noqa: F403 - the team's code, unchanged
+from mllab.broken_models.non_converging_net import build_model, shuffled
+
+
+def learning_rate(cfg):
+    return cfg.base_lr * cfg.batch_size / 256
+
+
+def train(images, labels, cfg):
+    model = build_model(cfg)
+    optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate(cfg), momentum=cfg.momentum)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(cfg.seed)
+
+    model.train()
+    for epoch in range(1, cfg.epochs + 1):
+        epoch_images, epoch_labels = shuffled(images, labels, rng)
+        total = 0.0
+        for start in range(0, len(epoch_images), cfg.batch_size):
+            x = torch.from_numpy(epoch_images[start:start + cfg.batch_size]).to(cfg.device)
+            y = torch.from_numpy(epoch_labels[start:start + cfg.batch_size]).to(cfg.device)
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(y)
+        print(f"  epoch {epoch}  train loss {total / len(images):.4f}")
+    return model
