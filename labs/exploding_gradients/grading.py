@@ -1,0 +1,84 @@
+"""Grading for exploding_gradients: fresh simulator runs in, drag error out.
+
+``make_split`` and ``measure`` run in the grading process; ``harness`` runs in the
+sandbox with the submission and never sees the drag of the evaluation runs.
+
+The harness trains the submission, then predicts the evaluation runs with a
+forward hook on every ``nn.Linear`` of the returned model: ``depth`` counts the
+distinct Linear layers that processed every evaluation run, so a shallower
+network (or a model that is not the trained torch network) cannot pass. A
+diverged model predicts NaN, so predictions and the loss history are read with
+``finite=False`` and mapped to metrics here: NaN is a failed target, not an
+unreadable output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mllab.datasets.simulator import simulation_runs
+from mllab.graders import Split
+
+TRAIN_ROWS = 8_000
+EVAL_ROWS = 10_000
+MSE_CAP = 1e6  # what a NaN, infinite or absurd prediction counts as
+
+
+def make_split(train_seed: int, eval_seed: int) -> Split:
+    designs, drag = simulation_runs(EVAL_ROWS, eval_seed)
+    return Split(train=simulation_runs(TRAIN_ROWS, train_seed), eval=designs, truth=drag)
+
+
+def harness(submission, train, eval_designs, device: str, seed: int) -> dict:
+    import torch
+
+    from mllab.graders.child import SubmissionError
+
+    designs, drag = train
+    config = submission.call("Config")
+    result = submission.call("train", designs.copy(), drag.copy(), config, device)
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise SubmissionError("invalid-output", f"train() returned {type(result).__name__}, "
+                              "not (model, losses)",
+                              "Return the trained torch model and the list of mean training "
+                              "losses per epoch, as the original train() does.")
+    model, losses = result
+    try:
+        losses = np.array([float(loss) for loss in losses])  # floats or 0-d tensors
+    except (TypeError, ValueError):
+        raise SubmissionError("invalid-output", "train()'s losses are not a list of numbers",
+                              "Return the mean training loss of each epoch as floats "
+                              "(loss.item()).") from None
+    if not isinstance(model, torch.nn.Module):
+        raise SubmissionError("invalid-output", f"train() returned a {type(model).__name__} "
+                              "as the model, not a torch.nn.Module",
+                              "The lab is about training the deep torch network: return it.")
+    rows_seen: dict[torch.nn.Module, int] = {}
+
+    def count_rows(module, inputs, output):
+        rows = output.reshape(-1, module.out_features).shape[0]
+        rows_seen[module] = rows_seen.get(module, 0) + rows
+
+    hooks = [m.register_forward_hook(count_rows) for m in model.modules()
+             if isinstance(m, torch.nn.Linear)]
+    try:
+        predictions = submission.call("predict", model, eval_designs.copy(), device)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    depth = sum(rows >= len(eval_designs) for rows in rows_seen.values())
+    return {"predictions": predictions, "losses": losses, "depth": np.array([depth])}
+
+
+def measure(outputs, truth: np.ndarray) -> dict[str, float]:
+    losses = outputs.array("losses", None, what="train()'s loss history", finite=False)
+    predicted = outputs.array("predictions", len(truth), what="predict()", finite=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mse = float(np.mean((predicted - truth) ** 2))
+    mse = min(mse, MSE_CAP) if np.isfinite(mse) else MSE_CAP
+    return {
+        "finite_loss": float(np.all(np.isfinite(losses))),
+        "mse": mse,
+        "depth": outputs.scalar("depth"),
+        "r2": max(1.0 - mse / float(np.var(truth)), -1.0),
+    }
