@@ -30,7 +30,9 @@ def defined_names(path) -> set[str]:
 
 
 def test_the_five_core_labs_are_registered():
-    assert {lab.id for lab in BUILTIN} >= {"imbalanced_fraud"}
+    assert {lab.id for lab in BUILTIN} >= {"imbalanced_fraud", "non_converging_net",
+                                           "exploding_gradients", "data_leakage",
+                                           "train_serve_skew"}
     assert labs.ids() == sorted(labs.ids())
 
 
