@@ -63,6 +63,14 @@ def _workspace(path: str | None) -> Workspace:
     return Workspace(locate(path))
 
 
+def _learner_file(ws: Workspace, lab, file: str | None) -> Path:
+    """``--file`` if given, else the learner's copy in the workspace (or a clear error)."""
+    try:
+        return Path(file).resolve() if file else ws.require_copy(lab)
+    except WorkspaceError as exc:
+        _fail(str(exc))
+
+
 def _status(message: str, quiet: bool):
     """A live status line for people; a silent stand-in when printing JSON."""
     if quiet:
@@ -141,10 +149,7 @@ def run(lab, workspace, file, device, seed):
     """Run your copy the way the team would, so the symptom shows."""
     from mllab.graders.engine import CHILD_SCRIPT
 
-    try:
-        path = Path(file).resolve() if file else _workspace(workspace).require_copy(lab)
-    except WorkspaceError as exc:
-        _fail(str(exc))
+    path = _learner_file(_workspace(workspace), lab, file)
     resolved = device
     if device == "auto":
         resolved = "cuda" if _cuda_available() else "cpu"
@@ -181,10 +186,7 @@ def submit(lab, workspace, file, device, timeout, as_json):
     from mllab.graders import Options, grade
 
     ws = _workspace(workspace)
-    try:
-        path = Path(file).resolve() if file else ws.require_copy(lab)
-    except WorkspaceError as exc:
-        _fail(str(exc))
+    path = _learner_file(ws, lab, file)
     with _status(f"grading {path.name}", quiet=as_json) as status:
         result = grade(lab, path, Options(device=device, timeout_s=timeout),
                        progress=status.update)

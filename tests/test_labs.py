@@ -1,8 +1,8 @@
 """Every built-in lab, graded for real: the broken file fails, each fix passes, each non-fix fails.
 
-One case per file (``pytest -k exploding`` runs one lab), on each of the lab's own seeds with no
-early stop, so a case passes only when every seed gets the expected verdict. The many-seed
-calibration (``-m slow``) re-measures the distributions recorded in each ``lab.toml``.
+One case per file (``pytest -k exploding`` runs one lab), graded exactly as ``mllab submit``
+grades it: the lab's own seeds, fresh evaluation data, early stop once the verdict is clear.
+The many-seed calibration (``-m slow``) demands the expected verdict on each of 20 seeds.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from mllab import labs
+from mllab.graders import Options, grade
 from mllab.graders.validate import cases, validate_file
 
 BUILTIN = [lab for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE]
@@ -20,8 +21,8 @@ CALIBRATION_SEEDS = tuple(range(20))
 
 @pytest.mark.parametrize("lab, role, path, expected", CASES, ids=IDS)
 def test_lab_file_gets_expected_verdict(lab, role, path, expected):
-    row = validate_file(lab, role, path, expected, device="cpu")
-    assert row.ok, f"{row.file}: expected {expected} on every seed, got {row.verdict}: {row.reason}"
+    report = grade(lab, path, Options(device="cpu"))
+    assert report.verdict == expected, f"{path.name}: {report.verdict}: {report.reason}"
 
 
 @pytest.mark.slow
