@@ -7,7 +7,9 @@ The harness trains the submission, sends every production order through
 ``serve`` as the app's JSON body (new cities and cuisines, fields left out or
 null), and only then scores the same orders as one table with
 ``predict_batch``. The parent checks that both paths give the same probability
-for the same order and that the live scores rank late orders well.
+for the same order, that the live scores rank late orders well, and that on
+average they predict as many late orders as there were: dispatch and the ETA
+shown in the app use the probability itself, not only its rank.
 """
 
 from __future__ import annotations
@@ -93,4 +95,5 @@ def measure(outputs, truth: np.ndarray) -> dict[str, float]:
         "agreement": float(np.mean(np.abs(served - batch) <= TOLERANCE)),
         "live_auc": float(roc_auc_score(truth, served)),
         "batch_auc": float(roc_auc_score(truth, batch)),
+        "calibration_gap": float(abs(served.mean() - truth.mean())),
     }
