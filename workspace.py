@@ -63,7 +63,11 @@ class Workspace:
         if self.is_edited(lab):
             backups = self.root / ".backups"
             backups.mkdir(exist_ok=True)
-            backup = backups / f"{lab.id}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns()}.py"
+            stamp = f"{lab.id}-{time.strftime('%Y%m%d-%H%M%S')}"
+            backup, n = backups / f"{stamp}.py", 1
+            while backup.exists():  # two resets within the same second
+                n += 1
+                backup = backups / f"{stamp}-{n}.py"
             shutil.copy2(copy, backup)
         shutil.copyfile(lab.broken_file, copy)
         return copy, backup

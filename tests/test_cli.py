@@ -132,6 +132,16 @@ def test_reset_restores_broken_copy_and_keeps_edits(mllab, tmp_path):
     assert backup.read_text() == "my work\n"
 
 
+def test_quick_resets_keep_every_backup(mllab, tmp_path):
+    mllab("start", "tiny_lab")
+    copy = tmp_path / "ws" / "tiny_lab.py"
+    for attempt in ("first try\n", "second try\n", "third try\n"):
+        copy.write_text(attempt)
+        assert mllab("reset", "tiny_lab").exit_code == 0
+    backups = (tmp_path / "ws" / ".backups").iterdir()
+    assert sorted(b.read_text() for b in backups) == ["first try\n", "second try\n", "third try\n"]
+
+
 def test_validate_checks_broken_fixes_and_non_fixes(mllab):
     result = mllab("validate", "tiny_lab", "--json")
     rows = json.loads(result.output)
