@@ -2,30 +2,14 @@
 
 Both paths now agree by construction, but serve() still builds its inputs its own
 way (notebook constants, a missing log transform, zeros for missing fields), so
-the live scores are not the ones the model was trained to give.
+the live scores are not on the scale the model was trained on.
 """
 
 import numpy as np
 
-from mllab.broken_models.train_serve_skew import *  # noqa: F403 - the team's code, unchanged
-from mllab.broken_models.train_serve_skew import CATEGORICAL, CATEGORY_LEVELS, NUMERIC, SERVING_STATS
-
-
-def request_vector(request):
-    values = []
-    for field in NUMERIC:
-        mean, std = SERVING_STATS[field]
-        value = float(request.get(field) or 0.0)
-        if field == "distance_km":
-            value = np.log1p(value)
-        values.append((value - mean) / std)
-    for field in CATEGORICAL:  # get_dummies sorts the levels
-        values.extend(float(request.get(field) == level) for level in sorted(CATEGORY_LEVELS[field]))
-    return np.array(values)
-
-
-def serve(model, request):
-    return float(model.classifier.predict_proba(request_vector(request)[None, :])[0, 1])
+from mllab.broken_models.train_serve_skew import CATEGORICAL, NUMERIC
+from mllab.labs.train_serve_skew.non_fixes.column_order_only import *  # noqa: F403 - its serve()
+from mllab.labs.train_serve_skew.non_fixes.column_order_only import serve
 
 
 def predict_batch(model, orders):
