@@ -8,8 +8,9 @@ forward hook. It counts the training images that pass through the returned
 network with gradients on (the epoch budget, however the loop is written; zero
 for a model that was never trained), and it snapshots each layer's weights at
 its first training forward pass, to report the share of the network's weights
-that training changed (so the model stays a PyTorch network trained by
-``train()``).
+that training changed. While ``predict`` runs, it records the argmax of the
+returned network's outputs, so the predictions must be that network's own (the
+model stays a PyTorch network trained by ``train()``).
 """
 
 from __future__ import annotations
@@ -86,8 +87,20 @@ def harness(submission, train, eval_images, device: str, seed: int) -> dict:
         model = submission.call("train", images.copy(), labels.copy(), cfg)
     finally:
         handle.remove()
-    predictions = submission.call("predict", model, eval_images.copy(), cfg)
+    network_says: list = []  # argmax of the returned network's outputs during predict()
+
+    def record(module, args, output):
+        if torch.is_tensor(output) and output.ndim == 2:
+            network_says.append(output.detach().argmax(dim=1).cpu().numpy())
+
+    handle = model.register_forward_hook(record) if isinstance(model, torch.nn.Module) else None
+    try:
+        predictions = submission.call("predict", model, eval_images.copy(), cfg)
+    finally:
+        if handle is not None:
+            handle.remove()
     return {"predictions": predictions,
+            "network_says": np.concatenate(network_says) if network_says else np.array([-1]),
             "epochs": np.array([watch.images_seen(model) / len(images)]),
             "weights_trained": np.array([watch.changed_fraction(model)])}
 
@@ -98,8 +111,12 @@ def measure(outputs, truth: np.ndarray) -> dict[str, float]:
         raise InvalidOutput(f"predict(): expected class numbers 0..{N_CLASSES - 1}, got values "
                             f"from {predictions.min():.3g} to {predictions.max():.3g}",
                             "Return the predicted class of each image (argmax of the logits).")
+    network_says = outputs.array("network_says", None, what="the network's outputs")
+    from_network = (float(np.mean(network_says == predictions))
+                    if network_says.shape == predictions.shape else 0.0)
     return {
         "accuracy": float(np.mean(predictions == truth)),
+        "from_network": from_network,
         "epochs": outputs.scalar("epochs"),
         "weights_trained": outputs.scalar("weights_trained"),
     }
