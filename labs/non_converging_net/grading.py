@@ -112,6 +112,7 @@ def measure(outputs, truth: np.ndarray) -> dict[str, float]:
                             f"from {predictions.min():.3g} to {predictions.max():.3g}",
                             "Return the predicted class of each image (argmax of the logits).")
     network_says = outputs.array("network_says", None, what="the network's outputs")
+    network_says = network_says[-len(truth):]  # the last pass over the images, if several
     from_network = (float(np.mean(network_says == predictions))
                     if network_says.shape == predictions.shape else 0.0)
     return {
