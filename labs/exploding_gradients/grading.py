@@ -63,25 +63,28 @@ def harness(submission, train, eval_designs, device: str, seed: int) -> dict:
         rows = output.reshape(-1, module.out_features).shape[0]
         rows_seen[module] = rows_seen.get(module, 0) + rows
 
-    def keep_inputs(module, inputs):
+    def few_rows(x):
+        return x[:8].detach().clone() if torch.is_tensor(x) else x
+
+    def keep_inputs(module, args, kwargs):
         if not first_call:
-            first_call.append([x[:8].detach().clone() if torch.is_tensor(x) else x
-                               for x in inputs])
+            first_call.append(([few_rows(x) for x in args],
+                               {key: few_rows(x) for key, x in kwargs.items()}))
 
     hooks = [m.register_forward_hook(count_rows) for m in model.modules()
              if isinstance(m, torch.nn.Linear)]
-    hooks.append(model.register_forward_pre_hook(keep_inputs))
+    hooks.append(model.register_forward_pre_hook(keep_inputs, with_kwargs=True))
     try:
         predictions = submission.call("predict", model, eval_designs.copy(), device)
     finally:
         for hook in hooks:
             hook.remove()
     used = [m for m, rows in rows_seen.items() if rows >= len(eval_designs)]
-    depth = linear_chain(model, first_call[0], used) if first_call and used else 0
+    depth = linear_chain(model, *first_call[0], used) if first_call and used else 0
     return {"predictions": predictions, "losses": losses, "depth": np.array([depth])}
 
 
-def linear_chain(model, inputs: list, layers: list) -> int:
+def linear_chain(model, args: list, kwargs: dict, layers: list) -> int:
     """Longest chain of ``layers`` on a path from the inputs to ``model``'s output."""
     import torch
 
@@ -93,7 +96,7 @@ def linear_chain(model, inputs: list, layers: list) -> int:
         param.requires_grad_(True)
     try:
         with torch.enable_grad():
-            output = model(*inputs)
+            output = model(*args, **kwargs)
     finally:
         for param in frozen:
             param.requires_grad_(False)
