@@ -214,25 +214,38 @@ def reset(lab, workspace):
 @main.command()
 @click.argument("lab_ids", nargs=-1, type=LAB)
 @click.option("--seeds", type=int, default=None,
-              help="Run seeds 0..N-1 instead of the lab's own (e.g. 20 to calibrate).")
+              help="Grade on N random (training, evaluation) seed pairs instead of the lab's "
+                   "own seeds (e.g. 20 to calibrate).")
+@click.option("--draw", type=int, default=None,
+              help="Repeat an earlier --seeds run: the draw number it printed.")
 @device_option
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def validate(lab_ids, seeds, device, as_json):
+def validate(lab_ids, seeds, draw, device, as_json):
     """For instructors: broken files fail and reference fixes pass, on every seed."""
     from dataclasses import asdict
 
+    from mllab.graders.validate import draw_seed_pairs, margins
     from mllab.graders.validate import validate as validate_lab
 
     chosen = lab_ids or labs.all_labs()
-    seed_list = tuple(range(seeds)) if seeds else None
-    rows = []
+    pairs = None
+    if seeds:
+        draw, pairs = draw_seed_pairs(seeds, draw)
+        if not as_json:
+            console.print(f"[dim]{seeds} random seed pairs, draw {draw} (repeat with --seeds "
+                          f"{seeds} --draw {draw}): {list(pairs)}[/]", highlight=False)
+    rows, found = [], []
     with _status("validating", quiet=as_json) as status:
         for lab in chosen:
-            rows += validate_lab(lab, seed_list, device, progress=status.update)
+            lab_rows = validate_lab(lab, pairs, device, progress=status.update)
+            rows += lab_rows
+            found += margins(lab, lab_rows)
     if as_json:
-        click.echo(json.dumps([asdict(row) for row in rows], indent=2))
+        click.echo(json.dumps({"draw": draw, "seed_pairs": pairs, "rows": [asdict(r) for r in rows],
+                               "margins": [asdict(m) for m in found]}, indent=2))
     else:
         console.print(render.validation_table(rows))
+        console.print(render.margin_table(found))
         console.print("\n[dim]measured distributions, for each lab.toml:[/]")
         console.print(render.calibration_toml(rows), highlight=False, markup=False)
     sys.exit(0 if all(row.ok for row in rows) else 1)

@@ -88,6 +88,22 @@ def validation_table(rows) -> Table:
     return table
 
 
+def margin_table(margins) -> Table:
+    """Per gating target: how far the worst fix and the closest stopped non-fix sit from it."""
+    table = Table(title="margins (worst fix / closest file each target stops, over all seeds)")
+    for column in ("lab", "metric", "target", "worst fix", "fix margin", "closest stopped",
+                   "its margin", "file"):
+        table.add_column(column)
+
+    def number(value) -> str:
+        return "-" if value is None else f"{value:.4g}"
+
+    for m in margins:
+        table.add_row(m.lab, m.metric, m.target, number(m.worst_fix), number(m.fix_margin),
+                      number(m.best_stopped), number(m.stopped_margin), m.stopped_file or "-")
+    return table
+
+
 def class_table(lab: Lab, reports: dict) -> Table:
     """One row per student: verdict, reason, the gating metrics' medians."""
     mode = next(iter(reports.values())).mode

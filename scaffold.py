@@ -63,34 +63,53 @@ DEBRIEF = '''## What went wrong
 ## Interview questions this answers
 '''
 
-GRADING = '''"""Grading for {id}: ``make_split`` and ``measure`` run in the grading process,
-``harness`` in the sandbox with the submission (it never sees ``truth``)."""
+GRADING = '''"""Grading for {id}: runs only in the grading process (data, metrics).
+
+``make_split`` draws this seed's world and data and chooses every input the
+sandboxed runs get; ``measure`` scores the arrays they returned against ``truth``,
+which never leaves this process. Every check belongs here, never in harness.py.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import make_classification
 
 from mllab.graders import Split
 
+N_FEATURES = 10
 
-def _data(seed: int, n_rows: int):
-    return make_classification(n_rows, n_features=10, n_informative=5, random_state=seed)
+
+def _rows(world: np.ndarray, seed: int, n_rows: int):
+    """``n_rows`` points of the world whose decision direction is ``world``."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_rows, N_FEATURES))
+    return X, (X @ world + 0.5 * rng.standard_normal(n_rows) > 0).astype(int)
 
 
 def make_split(train_seed: int, eval_seed: int) -> Split:
-    X_eval, y_eval = _data(eval_seed, 2000)
-    return Split(train=_data(train_seed, 2000), eval=X_eval, truth=y_eval)
-
-
-def harness(submission, train, eval_features, device: str, seed: int) -> dict:
-    model = submission.call("train", train, submission.call("Config"))
-    return {{"pred": submission.call("predict", model, eval_features)}}
+    # one world per grading, drawn from the evaluation seed: training and evaluation
+    # rows come from the same problem, and an answer not learned from the rows is wrong
+    world = np.random.default_rng([eval_seed, 0]).standard_normal(N_FEATURES)
+    X_eval, y_eval = _rows(world, eval_seed, 2000)
+    return Split(train=_rows(world, train_seed, 2000), eval=X_eval, truth=y_eval)
 
 
 def measure(outputs, truth: np.ndarray) -> dict[str, float]:
     pred = outputs.array("pred", len(truth), kind="binary", what="predict()")
     return {{"accuracy": float((pred == truth).mean())}}
+'''
+
+HARNESS = '''"""The sandboxed side of {id}: call the learner's functions, return their arrays.
+
+Runs in the same interpreter as the learner's code, so a learner can see, wrap or
+replace anything here: keep it to calls with the inputs the grading process chose,
+and never compute a check here.
+"""
+
+
+def harness(submission, train, eval, device: str, seed: int) -> dict:
+    model = submission.call("train", train, submission.call("Config"))
+    return {{"pred": submission.call("predict", model, eval)}}
 '''
 
 BROKEN = '''"""{title}.
@@ -163,6 +182,7 @@ def new_lab(course: Path, lab_id: str) -> list[Path]:
     files = {folder / "lab.toml": LAB_TOML.format(id=lab_id, title=title),
              folder / "scenario.md": SCENARIO, folder / "debrief.md": DEBRIEF,
              folder / "grading.py": GRADING.format(id=lab_id),
+             folder / "harness.py": HARNESS.format(id=lab_id),
              broken: BROKEN.format(title=title)}
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

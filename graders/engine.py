@@ -1,9 +1,15 @@
 """``grade(lab, file) -> Report``: the grading pipeline for one submission.
 
-For each seed: the lab builds fresh data (``make_split``), the submission trains
-and predicts inside the sandbox (``child.py``), and this process scores the
-predictions against labels the sandbox never saw (``measure``). Seeds stop early
-once the verdict is clear; one left-tail seed is tolerated by default.
+For each seed: the lab builds fresh data (``make_split``, in this process); each of
+the seed's *stages* runs in a fresh sandboxed process (``child.py`` calls the lab's
+``harness.py`` with the learner's module and the inputs this process chose); this
+process keeps only the arrays each stage was declared to return, and scores them
+against labels no stage ever saw (``measure``). Seeds stop early once the verdict
+is clear; one left-tail seed is tolerated by default.
+
+The trust boundary: everything in a stage's process (the learner's code *and* the
+lab's harness beside it) is assumed hostile. Only the arrays it returned from the
+inputs chosen here are evidence; every metric and invariant is computed here.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mllab.graders import sandbox
-from mllab.graders.outputs import InvalidOutput, Outputs, read_status
+from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
+                                   read_regular_file, read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
                                   Report, SeedRun)
 from mllab.labs import Lab
@@ -34,12 +41,44 @@ INTERNAL_HINT = "This is a fault in mllab, not in your code; please report it."
 
 
 @dataclass(frozen=True)
-class Split:
-    """One seed's data: ``train`` and ``eval`` go to the submission, ``truth`` never does."""
+class Carry:
+    """An input that is an array an earlier stage of the same seed returned."""
 
-    train: Any
-    eval: Any
+    output: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One fresh sandboxed process: ``harness.<entry>(submission, **inputs, device, seed)``.
+
+    ``inputs`` are values the grading process chose (or ``Carry`` of an earlier stage's
+    output); of what the harness returns, only the arrays named in ``outputs`` are kept
+    (``None``: any name, for a lab with a single stage). Stages share nothing else: no
+    memory, no files, so one call cannot see or remember another.
+    """
+
+    name: str
+    inputs: dict[str, Any]
+    outputs: tuple[str, ...] | None = None
+    entry: str = "harness"
+
+
+@dataclass(frozen=True)
+class Split:
+    """One seed's data: ``train`` and ``eval`` go to the submission, ``truth`` never does.
+
+    ``stages`` lists the fresh runs this seed needs; empty means one stage, ``harness(
+    submission, train=..., eval=...)``. ``truth`` may hold anything ``measure`` needs
+    (labels, which probe is which): it stays in the grading process.
+    """
+
     truth: Any
+    train: Any = None
+    eval: Any = None
+    stages: tuple[Stage, ...] = ()
+
+    def plan(self) -> tuple[Stage, ...]:
+        return self.stages or (Stage("main", {"train": self.train, "eval": self.eval}),)
 
 
 @dataclass(frozen=True)
@@ -47,6 +86,7 @@ class Options:
     device: str = "auto"  # auto | cpu | cuda
     timeout_s: float | None = None  # per seed; None = the lab's own budget
     seeds: tuple[int, ...] | None = None  # None = the lab's seeds
+    seed_pairs: tuple[tuple[int, int], ...] | None = None  # (train, eval) seeds: overrides both
     early_stop: bool = True
     secret: str | None = None  # set for "verified" grading: hidden training and test data
     isolation: str | None = None  # None = the strongest available
@@ -92,6 +132,8 @@ def _precheck(file: Path) -> tuple[str, str] | None:
 
 def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
     """(training seed, evaluation seed) per run; evaluation data is always fresh."""
+    if options.seed_pairs:
+        return list(options.seed_pairs)
     seeds = options.seeds or lab.seeds
     if options.secret is None:
         return [(seed, secrets.randbelow(2**31)) for seed in seeds]
@@ -110,7 +152,8 @@ def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
     runs: list[SeedRun] = []
     for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
         progress(f"seed {index}/{len(pairs)}: training and predicting")
-        run = _run_one(lab, grading, file, train_seed, eval_seed, options, isolation)
+        run = _run_seed(lab, grading, file, train_seed, eval_seed, options, isolation,
+                        lambda message: progress(f"seed {index}/{len(pairs)}: {message}"))
         runs.append(run)
         progress(f"seed {index}/{len(pairs)}: {run.verdict} ({run.seconds:.1f}s)")
         if run.verdict in UNSCORED:
@@ -137,41 +180,96 @@ def _child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
-             options: Options, isolation: str) -> SeedRun:
+def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
+              options: Options, isolation: str, progress: Progress) -> SeedRun:
+    """Run every stage of one seed, each in a fresh sandbox; score what they returned."""
+    split: Split = grading.make_split(train_seed, eval_seed)
+    stages = split.plan()
+    kept: dict[str, bytes] = {}  # output name -> .npy bytes, held in this process only
+    seconds, peak, device = 0.0, 0.0, ""
+    for number, stage in enumerate(stages, start=1):
+        if len(stages) > 1:
+            progress(f"run {number}/{len(stages)}: {stage.name}")
+        inputs = {key: _carried(kept, value) for key, value in stage.inputs.items()}
+        child, status, problem = _run_stage(lab, file, stage, inputs, train_seed, options,
+                                            isolation, kept)
+        seconds += child.seconds
+        peak = max(peak, child.peak_memory_mb)
+        common = dict(seed=train_seed, seconds=round(seconds, 2), peak_memory_mb=peak,
+                      log=child.log)
+        if problem:
+            verdict, detail, reason, hint = problem
+            return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason, hint=hint,
+                           **common)
+        device = str(status.get("device", ""))[:20]
+    try:
+        metrics = grading.measure(Outputs(kept), split.truth)
+    except InvalidOutput as exc:
+        return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message, hint=exc.hint,
+                       **common)
+    if not all(math.isfinite(value) for value in metrics.values()):
+        raise ValueError(f"{lab.id}'s measure() returned a non-finite metric: {metrics}")
+    passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
+    return SeedRun(verdict="pass" if passed else "fail", metrics=metrics, device=device,
+                   **common)
+
+
+def lab_limits(lab: Lab, options: Options) -> sandbox.Limits:
+    """The budget of each of the lab's sandboxed runs."""
+    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb)
+
+
+def _carried(kept: dict[str, bytes], value: Any) -> Any:
+    """``value``, or for a ``Carry`` the array an earlier stage returned (parsed here)."""
+    if not isinstance(value, Carry):
+        return value
+    return Outputs(kept).raw_array(value.output)
+
+
+def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes]) -> None:
+    """Read the stage's declared outputs into ``kept`` (bounded, no links, no pickle)."""
+    if names is None:
+        try:
+            names = tuple(sorted(p.name[:-4] for p in outdir.iterdir() if p.name.endswith(".npy")))
+        except OSError:
+            names = ()
+    for name in names:
+        if name in kept:
+            raise ValueError(f"two stages return '{name}'")  # a lab author's slip
+        path = outdir / f"{name}.npy"
+        if os.path.lexists(path):  # else measure() names what is missing, in the learner's terms
+            kept[name] = read_regular_file(path, MAX_ARRAY_BYTES)
+
+
+def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, seed: int,
+               options: Options, isolation: str, kept: dict[str, bytes]):
+    """Run ``stage`` in a fresh sandbox and add its outputs to ``kept``.
+
+    Returns (ChildRun, status, problem): ``problem`` is (verdict, detail, reason, hint)
+    when the run could not be scored, else None.
+    """
     workdir = Path(tempfile.mkdtemp(prefix=f"mllab-{lab.id}-"))
     try:
-        split: Split = grading.make_split(train_seed, eval_seed)
         shutil.copyfile(file, workdir / "submission.py")
         with open(workdir / "inputs.pkl", "wb") as fh:
-            pickle.dump({"train": split.train, "eval": split.eval}, fh)
+            pickle.dump(inputs, fh)  # written here, read by the child: never the other way round
         (workdir / "job.json").write_text(json.dumps(
-            {"lab_folder": str(lab.folder), "seed": train_seed, "device": options.device,
+            {"harness": str(lab.harness_file), "entry": stage.entry,
+             "required": list(lab.required), "seed": seed, "device": options.device,
              "shown_as": file.name}))
-        limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
-                                memory_mb=lab.memory_mb)
         readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
                     lab.folder.parent.parent)
+        limits = lab_limits(lab, options)
         child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
                             workdir, limits, _child_env(workdir), isolation, readable)
         status = read_status(workdir / "status.json")
-        common = dict(seed=train_seed, seconds=round(child.seconds, 2),
-                      peak_memory_mb=child.peak_memory_mb, log=child.log)
         problem = _problem(child, status, limits)
-        if problem:
-            verdict, detail, reason, hint = problem
-            return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason,
-                           hint=hint, **common)
-        try:
-            metrics = grading.measure(Outputs(workdir / "out"), split.truth)
-        except InvalidOutput as exc:
-            return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message,
-                           hint=exc.hint, **common)
-        if not all(math.isfinite(value) for value in metrics.values()):
-            raise ValueError(f"{lab.id}'s measure() returned a non-finite metric: {metrics}")
-        passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
-        return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
-                       device=status.get("device", ""), **common)
+        if problem is None:
+            try:
+                _keep_outputs(workdir / "out", stage.outputs, kept)
+            except InvalidOutput as exc:
+                problem = ("invalid-output", "", exc.message, exc.hint)
+        return child, status, problem
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

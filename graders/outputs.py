@@ -57,10 +57,22 @@ def read_status(path: Path) -> dict | None:
 
 
 class Outputs:
-    """The arrays one seed's run produced, read and validated on demand."""
+    """The arrays one seed's runs returned (name -> raw ``.npy`` bytes), validated on demand."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, raw: dict[str, bytes]):
+        self.raw = raw
+
+    def raw_array(self, name: str, what: str = "") -> np.ndarray:
+        """Output ``name`` parsed without pickle, any shape, not yet checked."""
+        what = what or name
+        if name not in self.raw:
+            raise InvalidOutput(f"{what}: nothing was returned",
+                                "Keep the original functions' return values.")
+        try:
+            return np.load(io.BytesIO(self.raw[name]), allow_pickle=False)
+        except ValueError as exc:
+            raise InvalidOutput(f"{what}: not a plain numeric array ({exc})",
+                                "Return numbers, not Python objects.") from None
 
     def array(self, name: str, length: int | None, *, kind: str = "float", what: str = "",
               finite: bool = True) -> np.ndarray:
@@ -73,12 +85,7 @@ class Outputs:
         if not finite and kind != "float":
             raise ValueError("finite=False is only for kind='float'")  # a lab author's slip
         what = what or name
-        raw = read_regular_file(self.folder / f"{name}.npy", MAX_ARRAY_BYTES)
-        try:
-            values = np.load(io.BytesIO(raw), allow_pickle=False)
-        except ValueError as exc:
-            raise InvalidOutput(f"{what}: not a plain numeric array ({exc})",
-                                "Return numbers, not Python objects.") from None
+        values = self.raw_array(name, what)
         if values.dtype.kind not in "biuf":
             raise InvalidOutput(f"{what}: expected numbers, got dtype {values.dtype}",
                                 "Return a numpy array or a CPU tensor of numbers.")

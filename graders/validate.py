@@ -5,13 +5,14 @@ calibration run whose distributions go into a lab's ``lab.toml``.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from mllab.graders.engine import Options, Progress, grade
-from mllab.graders.report import Report
-from mllab.labs import Lab
+from mllab.labs import Lab, Target
 
 MIN_FIXES = 2
 
@@ -29,6 +30,36 @@ class Row:
     reason: str
     seconds: float
     distributions: dict[str, tuple[float, float, float]]  # metric -> (mean, min, max)
+    values: dict[str, tuple[float, ...]] = None  # metric -> value on each seed that ran
+
+
+@dataclass(frozen=True)
+class Margin:
+    """How far one target sits from the worst fix and from the closest non-fix it stops."""
+
+    lab: str
+    metric: str
+    target: str
+    worst_fix: float | None  # the fixes' value closest to failing, over every seed
+    fix_margin: float | None  # distance from the threshold, on the passing side
+    best_stopped: float | None  # among files failing this target on every seed: closest
+    stopped_margin: float | None  # distance from the threshold, on the failing side
+    stopped_file: str
+
+
+def draw_seed_pairs(count: int, draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """``count`` random (training, evaluation) seed pairs derived from ``draw``.
+
+    A new ``draw`` is chosen when none is given; print it, and the same pairs (so the
+    same verdicts) come back with it.
+    """
+    draw = secrets.randbits(48) if draw is None else draw
+
+    def derived(index: int, role: str) -> int:
+        digest = hashlib.sha256(f"{draw}:{index}:{role}".encode()).digest()
+        return int.from_bytes(digest[:4], "little") >> 1
+
+    return draw, tuple((derived(i, "train"), derived(i, "eval")) for i in range(count))
 
 
 def cases(lab: Lab) -> list[tuple[str, Path, str]]:
@@ -39,29 +70,31 @@ def cases(lab: Lab) -> list[tuple[str, Path, str]]:
 
 
 def validate_file(lab: Lab, role: str, file: Path, expected: str,
-                  seeds: tuple[int, ...] | None = None, device: str = "auto",
+                  pairs: tuple[tuple[int, int], ...] | None = None, device: str = "auto",
                   progress: Progress = lambda message: None) -> Row:
-    """Grade one of ``lab``'s files on every seed (no early stop) and compare with ``expected``."""
-    report = grade(lab, file, Options(seeds=seeds, early_stop=False, device=device),
+    """Grade one of ``lab``'s files on every seed pair (no early stop); compare with ``expected``."""
+    report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device),
                    progress=progress)
     every_seed = all(run.verdict == expected for run in report.runs)
-    distributions = {}
+    distributions, per_seed = {}, {}
     for name in sorted({name for run in report.runs for name in run.metrics}):
         values = [run.metrics[name] for run in report.runs if name in run.metrics]
+        per_seed[name] = tuple(round(v, 4) for v in values)
         distributions[name] = (round(statistics.fmean(values), 4), round(min(values), 4),
                                round(max(values), 4))
     return Row(lab=lab.id, file=file.name, role=role, expected=expected,
                verdict=report.verdict, ok=report.verdict == expected and every_seed,
-               reason=report.reason, seconds=report.seconds, distributions=distributions)
+               reason=report.reason, seconds=report.seconds, distributions=distributions,
+               values=per_seed)
 
 
-def validate(lab: Lab, seeds: tuple[int, ...] | None = None, device: str = "auto",
+def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device: str = "auto",
              progress: Progress = lambda message: None) -> list[Row]:
     """Grade every file of ``lab`` on every seed; a lab with too few fixes is a violation."""
     rows = []
     for role, file, expected in cases(lab):
         progress(f"{lab.id}: {role} {file.name}")
-        rows.append(validate_file(lab, role, file, expected, seeds, device,
+        rows.append(validate_file(lab, role, file, expected, pairs, device,
                                   progress=lambda message, name=file.name:
                                   progress(f"{name}: {message}")))
     if len(lab.fixes()) < MIN_FIXES:
@@ -69,3 +102,38 @@ def validate(lab: Lab, seeds: tuple[int, ...] | None = None, device: str = "auto
                         ok=False, reason=f"{len(lab.fixes())} reference fix(es); a lab needs at "
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     return rows
+
+
+def _slack(target: Target, value: float) -> float:
+    """Signed distance of ``value`` from ``target``'s threshold: > 0 passing, < 0 failing."""
+    if target.op == ">=":
+        return value - target.value
+    if target.op == "<=":
+        return target.value - value
+    low, high = target.value
+    return min(value - low, high - value)
+
+
+def margins(lab: Lab, rows: list[Row]) -> list[Margin]:
+    """Per gating target: the worst fix's distance from it, and the closest file it stops.
+
+    A file is "stopped" by a target when it misses that target on every seed it ran
+    (files that fail only through other targets do not count for this one).
+    """
+    found = []
+    for target in lab.targets:
+        fix_values = [v for row in rows if row.role == "fix" and row.values
+                      for v in row.values.get(target.metric, ())]
+        worst = min(fix_values, key=lambda v: _slack(target, v), default=None)
+        stopped = [(max(vals, key=lambda v: _slack(target, v)), row.file)
+                   for row in rows if row.role != "fix" and row.values
+                   for vals in [row.values.get(target.metric, ())]
+                   if vals and all(_slack(target, v) < 0 for v in vals)]
+        best, name = max(stopped, key=lambda item: _slack(target, item[0]), default=(None, ""))
+        found.append(Margin(
+            lab=lab.id, metric=target.metric, target=target.describe(), worst_fix=worst,
+            fix_margin=None if worst is None else round(_slack(target, worst), 4),
+            best_stopped=best,
+            stopped_margin=None if best is None else round(-_slack(target, best), 4),
+            stopped_file=name))
+    return found

@@ -102,8 +102,13 @@ class Lab:
         """Tempting changes that do not fix the problem: each must fail."""
         return sorted((self.folder / "non_fixes").glob("*.py"))
 
+    @property
+    def harness_file(self) -> Path:
+        """The lab's only code that runs in the sandbox, beside the learner's (untrusted)."""
+        return self.folder / "harness.py"
+
     def grading(self) -> ModuleType:
-        """Import the lab's ``grading.py`` (data split, harness, metrics)."""
+        """Import the lab's ``grading.py`` (data, stages, metrics: grading process only)."""
         return load_module(self.folder / "grading.py", f"mllab.labs.{self.id}.grading")
 
 

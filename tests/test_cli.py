@@ -144,11 +144,25 @@ def test_quick_resets_keep_every_backup(mllab, tmp_path):
 
 def test_validate_checks_broken_fixes_and_non_fixes(mllab):
     result = mllab("validate", "tiny_lab", "--json")
-    rows = json.loads(result.output)
+    rows = json.loads(result.output)["rows"]
     assert result.exit_code == 0
     assert {(row["role"], row["verdict"]) for row in rows} == {
         ("broken", "fail"), ("fix", "pass"), ("non-fix", "fail")}
     assert all(row["ok"] for row in rows)
+
+
+def test_validate_draws_random_seed_pairs_that_a_draw_number_repeats(mllab):
+    first = json.loads(mllab("validate", "tiny_lab", "--seeds", "3", "--json").output)
+    again = json.loads(mllab("validate", "tiny_lab", "--seeds", "3", "--draw", str(first["draw"]),
+                             "--json").output)
+    assert first["seed_pairs"] == again["seed_pairs"] and len(first["seed_pairs"]) == 3
+    assert len({seed for pair in first["seed_pairs"] for seed in pair}) == 6
+    assert [row["values"] for row in first["rows"]] == [row["values"] for row in again["rows"]]
+    (margin,) = first["margins"]  # tiny_lab gates one metric
+    worst_fix = min(v for row in first["rows"] if row["role"] == "fix"
+                    for v in row["values"]["accuracy"])
+    assert margin["worst_fix"] == worst_fix and margin["fix_margin"] == round(worst_fix - 0.9, 4)
+    assert margin["stopped_margin"] > 0 and margin["stopped_file"]
 
 
 def test_validate_flags_a_lab_whose_fix_does_not_pass(mllab, tmp_path, monkeypatch):

@@ -165,16 +165,12 @@ def _lab_with_harness(tmp_path, body: str):
 
     course = tmp_path / "course"
     shutil.copytree(COURSE, course)
-    grading = course / "labs" / "tiny_lab" / "grading.py"
-    source = grading.read_text()
-    start = source.index("def harness(")
-    end = source.index("def measure(")
-    grading.write_text(source[:start] + body + "\n\n" + source[end:])
+    (course / "labs" / "tiny_lab" / "harness.py").write_text(body + "\n")
     return labs.load(course / "labs" / "tiny_lab")
 
 
 def test_a_fault_in_the_labs_harness_is_internal_error(tmp_path):
-    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, seed):\n"
+    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval, device, seed):\n"
                                       "    raise KeyError('the lab author slipped')")
     report = grade(lab, SUBMISSIONS / "honest.py")
     assert report.verdict == "internal-error" and report.exit_code == 3
@@ -182,9 +178,9 @@ def test_a_fault_in_the_labs_harness_is_internal_error(tmp_path):
 
 
 def test_learner_code_failing_inside_the_harness_is_the_learners_error(tmp_path, tmp_path_factory):
-    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, seed):\n"
+    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval, device, seed):\n"
                                       "    model = submission.call('train', *train)\n"
-                                      "    return {'pred': model.predict(eval_features)}")
+                                      "    return {'pred': model.predict(eval)}")
     learner = tmp_path_factory.mktemp("learner") / "model_class.py"
     learner.write_text("class Model:\n    def predict(self, X):\n        return 1 / 0\n\n\n"
                        "def train(X, y):\n    return Model()\n\n\ndef predict(model, X):\n"

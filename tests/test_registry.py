@@ -64,7 +64,16 @@ def test_fixes_and_non_fixes_are_shipped_and_explained(lab):
     assert len(lab.fixes()) >= 2 and lab.non_fixes()
     for path in lab.fixes() + lab.non_fixes():
         assert ast.get_docstring(ast.parse(path.read_text())), f"{path.name} needs a docstring"
-    assert {"make_split", "harness", "measure"} <= defined_names(lab.folder / "grading.py")
+    assert {"make_split", "measure"} <= defined_names(lab.folder / "grading.py")
+    assert "harness" in defined_names(lab.harness_file)
+
+
+@by_id(BUILTIN)
+def test_the_sandboxed_side_of_a_lab_loads_no_data_and_checks_nothing(lab):
+    """harness.py is all of a lab the sandbox loads: no generator, no metric, no answer."""
+    source = lab.harness_file.read_text()
+    for forbidden in ("mllab.datasets", "sklearn.metrics", "fixes", "grading"):
+        assert forbidden not in source, f"{lab.harness_file} mentions {forbidden}"
 
 
 @by_id(BUILTIN)

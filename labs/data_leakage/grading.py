@@ -14,7 +14,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
 from mllab.datasets.churn import FEATURES, TARGET, customers
-from mllab.graders import Split
+from mllab.graders import Split, Stage
 
 TRAIN_ROWS = 20_000
 EVAL_ROWS = 20_000  # about 5,000 churners: production AUC moves by about +-0.005 between draws
@@ -22,31 +22,25 @@ PROBED_COLUMN = "days_since_last_login"  # read from the live record when the ex
 
 
 def make_split(train_seed: int, eval_seed: int) -> Split:
+    """Two fresh runs: the export as it is, and the export with the probed column scrambled.
+
+    The probes (the post-outcome column scrambled across customers, once in the export
+    the model learns from and once in the customers it scores) are made here: a model
+    that does not use the column gives the same scores either way.
+    """
     scored = customers(EVAL_ROWS, eval_seed, as_of="scoring")
-    return Split(train=customers(TRAIN_ROWS, train_seed, as_of="export"),
-                 eval=scored[FEATURES], truth=scored[TARGET].to_numpy())
-
-
-def harness(submission, train, eval_features, device: str, seed: int) -> dict:
-    # probes: the post-outcome column scrambled across customers, once in the export the
-    # model learns from and once in the customers it scores. A model that does not use the
-    # column gives the same scores either way
-    from mllab.graders.child import seed_everything
-
-    rng = np.random.default_rng(seed)
-    train_probe, eval_probe = train.copy(), eval_features.copy()
-    for frame in (train_probe, eval_probe):
+    export = customers(TRAIN_ROWS, train_seed, as_of="export")
+    features = scored[FEATURES]
+    rng = np.random.default_rng([eval_seed, 1])
+    export_probe, eval_probe = export.copy(), features.copy()
+    for frame in (export_probe, eval_probe):
         frame[PROBED_COLUMN] = rng.permutation(frame[PROBED_COLUMN].to_numpy())
-    seed_everything(seed)  # equal data then gives equal models
-    model = submission.call("train", train, submission.call("Config"))
-    estimate = submission.call("estimated_auc", model)
-    scores = submission.call("predict", model, eval_features.copy())
-    scores_eval_probe = submission.call("predict", model, eval_probe)
-    seed_everything(seed)
-    probe_model = submission.call("train", train_probe, submission.call("Config"))
-    scores_train_probe = submission.call("predict", probe_model, eval_features.copy())
-    return {"scores": scores, "estimate": estimate, "scores_train_probe": scores_train_probe,
-            "scores_eval_probe": scores_eval_probe}
+    return Split(truth=scored[TARGET].to_numpy(), stages=(
+        Stage("export", {"train": export, "eval": features, "eval_probe": eval_probe},
+              outputs=("estimate", "scores", "scores_eval_probe")),
+        Stage("export_probe", {"train": export_probe, "eval": features},
+              outputs=("scores_train_probe",), entry="probe_harness"),
+    ))
 
 
 def rank_agreement(a: np.ndarray, b: np.ndarray) -> float:

@@ -22,13 +22,6 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
                  truth=test[TARGET].to_numpy())
 
 
-def harness(submission, train, eval_features, device: str, seed: int) -> dict:
-    config = submission.call("Config")
-    model = submission.call("train", train, config)
-    return {"scores": submission.call("predict_scores", model, eval_features.copy()),
-            "labels": submission.call("predict_labels", model, eval_features.copy())}
-
-
 def measure(outputs, truth: np.ndarray) -> dict[str, float]:
     n = len(truth)
     scores = outputs.array("scores", n, what="predict_scores()")

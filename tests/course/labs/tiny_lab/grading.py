@@ -17,11 +17,6 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
     return Split(train=(X, y), eval=X_eval, truth=y_eval)
 
 
-def harness(submission, train, eval_features, device: str, seed: int) -> dict:
-    model = submission.call("train", *train)
-    return {"pred": submission.call("predict", model, eval_features)}
-
-
 def measure(outputs, truth) -> dict:
     pred = outputs.array("pred", len(truth), kind="binary", what="predict()")
     return {"accuracy": float((pred == truth).mean())}
