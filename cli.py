@@ -45,10 +45,17 @@ class LabId(click.ParamType):
         return [CompletionItem(i) for i in labs.ids() if i.startswith(incomplete)]
 
     def convert(self, value, param, ctx):
+        from mllab.scaffold import placeholders
+
         try:
-            return labs.get(value)
+            lab = labs.get(value)
         except labs.LabError as exc:
             self.fail(str(exc), param, ctx)
+        left = placeholders(lab) if ctx is None or ctx.command.name != "validate" else []
+        if left:  # skeleton text never reaches a learner
+            self.fail(f"{lab.id} is still being written ({len(left)} placeholder(s) left, e.g. "
+                      f"{left[0]}); `mllab validate {lab.id}` lists them", param, ctx)
+        return lab
 
 
 LAB = LabId()
@@ -102,14 +109,17 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def list_labs(workspace, as_json):
     """List the labs and your progress on each."""
+    from mllab.scaffold import placeholders
+
     ws = _workspace(workspace)
-    statuses = {lab.id: ws.status(lab.id) for lab in labs.all_labs()}
+    ready = tuple(lab for lab in labs.all_labs() if not placeholders(lab))  # no drafts
+    statuses = {lab.id: ws.status(lab.id) for lab in ready}
     if as_json:
         click.echo(json.dumps([{"id": lab.id, "title": lab.title, "difficulty": lab.difficulty,
                                 "topics": list(lab.topics), "status": statuses[lab.id]}
-                               for lab in labs.all_labs()], indent=2))
+                               for lab in ready], indent=2))
         return
-    console.print(render.lab_table(labs.all_labs(), statuses))
+    console.print(render.lab_table(ready, statuses))
 
 
 @main.command()
@@ -264,9 +274,12 @@ def new(lab_id, course):
     except ScaffoldError as exc:
         _fail(str(exc))
     console.print("\n".join(f"wrote {path}" for path in written), highlight=False)
-    console.print(f"\nnext: plant the bug, write fixes/ and non_fixes/, then "
-                  f"`mllab validate {lab_id}` until it passes (see docs/authoring.md); a course "
-                  f"outside mllab is found through ${labs.COURSES_VAR}.", highlight=False)
+    console.print(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
+                  f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate "
+                  f"{lab_id}` lists what is left (every FILL IN, a second fix, the calibration); "
+                  f"replace the planted bug with yours (see docs/authoring.md). This course is "
+                  f"remembered: every mllab command finds {lab_id}, wherever it runs.",
+                  highlight=False)
 
 
 @main.command("grade-class")

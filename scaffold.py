@@ -1,168 +1,22 @@
-"""``mllab new ID``: the skeleton of a lab, runnable and gradable from the first minute.
+"""``mllab new ID``: the skeleton of a lab, a small real example from the first minute.
 
-The skeleton trains a real (scikit-learn) model on seeded data, so ``mllab run``,
-``mllab submit`` and ``mllab validate`` work at once; ``validate`` then lists what the
-author still has to do: plant the bug (the broken file passes), write the fixes.
+The skeleton (``skeleton/``) trains a real scikit-learn model on data drawn from one
+world per grading, with a planted bug: the broken file reads only a legacy subset of
+the columns and fails, its reference fix reads them all and passes, and a non-fix
+(weaker regularisation) fails. ``mllab validate ID`` then lists what the author still
+has to do: every ``FILL IN`` placeholder, named by file and field, and a second fix.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{2,40}")
-
-LAB_TOML = '''title = "{title}"
-difficulty = "intermediate"
-topics = ["write the topics"]
-summary = "One sentence: the symptom the team sees."
-interview_questions = ["Which interview question does this lab train?"]
-hints = [
-    "Where to look.",
-    "What to measure there.",
-    "What is wrong (without the code of the fix).",
-]
-
-[grading]
-required = ["Config", "train", "predict"]
-seeds = [0, 1, 2]
-tolerated_failures = 1
-timeout_s = 60
-memory_mb = 4096
-shown = []
-
-[[grading.targets]]
-metric = "accuracy"
-op = ">="
-value = 0.85
-label = "accuracy on fresh data"
-advice = "The next step a learner should take when this check fails (the symptom, not the fix)."
-
-# Fill in from `mllab validate {id} --seeds 20`: [calibration.<file stem>] metric = [mean, min, max]
-'''
-
-SCENARIO = '''## What the team sees
-
-The symptom, as the team would describe it.
-
-## What "fixed" means
-
-- **accuracy** on fresh data >= 0.85
-
-## Rules
-
-- Keep the names and signatures: `Config`, `train(data, cfg)`, `predict(model, X)`.
-'''
-
-DEBRIEF = '''## What went wrong
-
-## Why the fixes work
-
-## How to spot it next time
-
-## Interview questions this answers
-'''
-
-GRADING = '''"""Grading for {id}: runs only in the grading process (data, metrics).
-
-``make_split`` draws this seed's world and data and chooses every input the
-sandboxed runs get; ``measure`` scores the arrays they returned against ``truth``,
-which never leaves this process. Every check belongs here, never in harness.py.
-"""
-
-from __future__ import annotations
-
-import numpy as np
-
-from mllab.graders import Split
-
-N_FEATURES = 10
-
-
-def _rows(world: np.ndarray, seed: int, n_rows: int):
-    """``n_rows`` points of the world whose decision direction is ``world``."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_rows, N_FEATURES))
-    return X, (X @ world + 0.5 * rng.standard_normal(n_rows) > 0).astype(int)
-
-
-def make_split(train_seed: int, eval_seed: int) -> Split:
-    # one world per grading, drawn from the evaluation seed: training and evaluation
-    # rows come from the same problem, and an answer not learned from the rows is wrong
-    world = np.random.default_rng([eval_seed, 0]).standard_normal(N_FEATURES)
-    X_eval, y_eval = _rows(world, eval_seed, 2000)
-    return Split(train=_rows(world, train_seed, 2000), eval=X_eval, truth=y_eval)
-
-
-def measure(outputs, truth: np.ndarray) -> dict[str, float]:
-    pred = outputs.array("pred", len(truth), kind="binary", what="predict()")
-    return {{"accuracy": float((pred == truth).mean())}}
-'''
-
-HARNESS = '''"""The sandboxed side of {id}: call the learner's functions, return their arrays.
-
-Runs in the same interpreter as the learner's code, so a learner can see, wrap or
-replace anything here: keep it to calls with the inputs the grading process chose,
-and never compute a check here.
-"""
-
-
-def harness(submission, train, eval, device: str, seed: int) -> dict:
-    model = submission.call("train", train, submission.call("Config"))
-    return {{"pred": submission.call("predict", model, eval)}}
-'''
-
-BROKEN = '''"""{title}.
-
-The story: who runs this, what they see, and the goal (never the cause).
-The grader calls `train((X, y), Config())` and then `predict(model, X)`.
-"""
-
-from __future__ import annotations
-
-import argparse
-from dataclasses import dataclass
-
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-
-
-@dataclass
-class Config:
-    C: float = 1.0
-    """Inverse regularization strength."""
-
-
-# ---------------------------------------------------------------- training
-
-
-def train(data, cfg: Config) -> LogisticRegression:
-    X, y = data
-    return LogisticRegression(C=cfg.C).fit(X, y)
-
-
-def predict(model: LogisticRegression, X: np.ndarray) -> np.ndarray:
-    return model.predict(X)
-
-
-# ---------------------------------------------------------------- report
-
-
-def main() -> None:
-    from sklearn.datasets import make_classification
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu")
-    args = parser.parse_args()
-    X, y = make_classification(3000, n_features=10, n_informative=5, random_state=args.seed)
-    model = train((X[:2000], y[:2000]), Config())
-    print(f"accuracy on held-out rows: {{(predict(model, X[2000:]) == y[2000:]).mean():.3f}}")
-
-
-if __name__ == "__main__":
-    main()
-'''
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+PLACEHOLDER = "FILL IN"  # validate names every field that still holds it
+CONFIG_VAR = "XDG_CONFIG_HOME"
 
 
 class ScaffoldError(Exception):
@@ -170,7 +24,11 @@ class ScaffoldError(Exception):
 
 
 def new_lab(course: Path, lab_id: str) -> list[Path]:
-    """Write the skeleton of lab ``lab_id`` into ``course``; return the files written."""
+    """Write the skeleton of lab ``lab_id`` into ``course``; return the files written.
+
+    The course is remembered (``known_courses``), so the lab is found by every later
+    command, wherever it runs.
+    """
     if not ID_PATTERN.fullmatch(lab_id):
         raise ScaffoldError(f"{lab_id!r}: use 3-41 lowercase letters, digits and '_', named "
                             "after the symptom (e.g. exploding_gradients)")
@@ -178,15 +36,79 @@ def new_lab(course: Path, lab_id: str) -> list[Path]:
     broken = course / "broken_models" / f"{lab_id}.py"
     if folder.exists() or broken.exists():
         raise ScaffoldError(f"{lab_id} already exists in {course}")
-    title = lab_id.replace("_", " ").capitalize()
-    files = {folder / "lab.toml": LAB_TOML.format(id=lab_id, title=title),
-             folder / "scenario.md": SCENARIO, folder / "debrief.md": DEBRIEF,
-             folder / "grading.py": GRADING.format(id=lab_id),
-             folder / "harness.py": HARNESS.format(id=lab_id),
-             broken: BROKEN.format(title=title)}
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    for sub in ("fixes", "non_fixes"):
-        (folder / sub).mkdir()
+    values = {"id": lab_id, "title": lab_id.replace("_", " ").capitalize()}
+    skeleton = {name: fill((SKELETON / name).read_text(), values)
+                for name in ("lab.toml", "scenario.md", "debrief.md", "grading.py",
+                             "harness.py", "broken.py")}
+    body = skeleton["broken.py"].split('"""\n', 1)[1]  # the broken file minus its docstring
+    files = {folder / name: skeleton[name]
+             for name in ("lab.toml", "scenario.md", "debrief.md", "grading.py", "harness.py")}
+    files[broken] = skeleton["broken.py"]
+    files[folder / "fixes" / "all_features.py"] = (
+        '"""Reference fix: read every column, not only the legacy feature set."""\n' +
+        body.replace("n_features: int = 3", "n_features: int = 10"))
+    files[folder / "non_fixes" / "weaker_regularization.py"] = (
+        '"""Non-fix: weaker regularisation, still on the legacy feature set."""\n' +
+        body.replace("C: float = 1.0", "C: float = 100.0"))
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        remember_course(course)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write the lab into {course}: {exc.strerror}") from None
     return list(files)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with each ``{name}`` of ``values`` replaced (other braces left alone)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _courses_file() -> Path:
+    base = os.environ.get(CONFIG_VAR) or Path.home() / ".config"
+    return Path(base) / "mllab" / "courses"
+
+
+def known_courses() -> list[Path]:
+    """Courses ``mllab new`` wrote into, oldest first (missing ones skipped)."""
+    try:
+        lines = _courses_file().read_text().splitlines()
+    except OSError:
+        return []
+    return [Path(line) for line in dict.fromkeys(lines) if line and Path(line).is_dir()]
+
+
+def remember_course(course: Path) -> None:
+    if course.resolve() in known_courses():
+        return
+    path = _courses_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fh.write(f"{course.resolve()}\n")
+
+
+def placeholders(lab) -> list[str]:
+    """Where ``lab`` still holds skeleton text: "file: field" for each, in file order."""
+    import tomllib
+
+    found = []
+
+    def walk(value, where: str) -> None:
+        if isinstance(value, str) and PLACEHOLDER in value:
+            found.append(f"lab.toml: {where}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}" if where else key)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+
+    walk(tomllib.loads((lab.folder / "lab.toml").read_text()), "")
+    for path in (lab.folder / "scenario.md", lab.folder / "debrief.md", lab.broken_file):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if PLACEHOLDER in line:
+                found.append(f"{path.name}: line {number}")
+    return found

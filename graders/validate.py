@@ -90,8 +90,13 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
 
 def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device: str = "auto",
              progress: Progress = lambda message: None) -> list[Row]:
-    """Grade every file of ``lab`` on every seed; a lab with too few fixes is a violation."""
-    rows = []
+    """Grade every file of ``lab`` on every seed; what is missing (too few fixes, a
+    placeholder left from the skeleton) is a violation row of its own."""
+    from mllab.scaffold import placeholders
+
+    rows = [Row(lab=lab.id, file=where.split(":")[0], role="text", expected="filled in",
+                verdict="-", ok=False, reason=f"placeholder left: {where}", seconds=0.0,
+                distributions={}) for where in placeholders(lab)]
     for role, file, expected in cases(lab):
         progress(f"{lab.id}: {role} {file.name}")
         rows.append(validate_file(lab, role, file, expected, pairs, device,
@@ -101,6 +106,11 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
         rows.append(Row(lab=lab.id, file="fixes/", role="fix", expected="pass", verdict="-",
                         ok=False, reason=f"{len(lab.fixes())} reference fix(es); a lab needs at "
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
+    if not lab.calibration:
+        rows.append(Row(lab=lab.id, file="lab.toml", role="text", expected="calibrated",
+                        verdict="-", ok=False, reason="no [calibration] yet: paste the "
+                        "distributions of `mllab validate ID --seeds 20`", seconds=0.0,
+                        distributions={}))
     return rows
 
 

@@ -2,7 +2,8 @@
 
 Labs live in *courses*: a folder holding ``labs/<id>/`` and ``broken_models/<id>.py``.
 The built-in course is this package; instructors add their own with
-``MLLAB_COURSES`` (folders separated by ``os.pathsep``), nothing else to edit.
+``MLLAB_COURSES`` (folders separated by ``os.pathsep``), and every course ``mllab new``
+wrote into is remembered, nothing else to edit.
 
 Reading the registry only parses TOML and Markdown, so ``mllab list`` stays fast
 and never imports torch. A lab's Python (``grading.py``) is loaded on demand.
@@ -157,9 +158,11 @@ def load(folder: Path) -> Lab:
 
 
 def courses() -> list[Path]:
-    """The built-in course, then each folder named in ``$MLLAB_COURSES``."""
+    """The built-in course, each folder named in ``$MLLAB_COURSES``, then those ``new`` wrote."""
+    from mllab.scaffold import known_courses
+
     extra = [Path(p).resolve() for p in os.environ.get(COURSES_VAR, "").split(os.pathsep) if p]
-    return [BUILTIN_COURSE, *extra]
+    return list(dict.fromkeys([BUILTIN_COURSE, *extra, *known_courses()]))
 
 
 def all_labs() -> tuple[Lab, ...]:

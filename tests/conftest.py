@@ -15,9 +15,11 @@ COURSE = TESTS / "course"  # a course of one numpy-only lab, for testing the mac
 
 
 @pytest.fixture(autouse=True)
-def test_course(monkeypatch):
-    """Every test sees the built-in labs plus the test course's ``tiny_lab``."""
+def test_course(monkeypatch, tmp_path_factory):
+    """Every test sees the built-in labs plus the test course's ``tiny_lab``, and no course
+    remembered from outside the tests (a private, empty configuration folder)."""
     monkeypatch.setenv(labs.COURSES_VAR, str(COURSE))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture(scope="session")
