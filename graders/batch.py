@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -181,7 +182,6 @@ class ClassPlan:
     todo: list[Entry] = field(default_factory=list)  # to grade in a grading process
     reports: dict[str, Report] = field(default_factory=dict)  # known already
     kept: list[str] = field(default_factory=list)  # graded by an earlier run, kept
-
     key: str = ""  # what the results depend on besides the files (``grading_key``)
 
 
@@ -212,11 +212,13 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
 
 def grading_key(lab: Lab, options: Options) -> str:
     """What a result depends on besides the file: the lab's grading files and the
-    options (never the secret itself: only whether there is one)."""
+    options, the secret only as a keyed digest of a fixed text (it reveals no seed)."""
     digest = hashlib.sha256()
     for path in sorted(lab.folder.glob("*.py")) + [lab.folder / "lab.toml"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    settings = {**asdict(options), "secret": None, "mode": _mode(options)}
+    secret = options.secret and hmac.new(options.secret.encode(), b"mllab grade-class",
+                                         "sha256").hexdigest()
+    settings = {**asdict(options), "secret": secret}
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     return digest.hexdigest()
 

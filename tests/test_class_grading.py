@@ -385,3 +385,63 @@ def test_json_output_and_nothing_to_grade(tmp_path):
     empty.mkdir()
     result = grade_class("tiny_lab", str(empty), "--out", str(tmp_path / "o2"))
     assert result.exit_code == 2 and "no submissions" in result.output
+
+
+# ------------------------------------------------------------------ Gradescope
+
+
+RUN_AUTOGRADER = ROOT / "docs" / "gradescope" / "run_autograder"
+
+
+def run_autograder(root: Path) -> subprocess.CompletedProcess:
+    """docs/gradescope/run_autograder with /autograder moved to ``root``."""
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHONPATH": str(ROOT.parent)}
+    return subprocess.run([sys.executable, str(RUN_AUTOGRADER)], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("layout, score, words", [
+    ({"repo/src/tiny_lab.py": HONEST, "repo/utils.py": BASELINE}, 100, "verdict: pass"),
+    ({"mine.py": BASELINE}, 0, "verdict: fail"),
+    ({"tiny_lab.py": SYNTAX_ERROR}, 0, "syntax-error: tiny_lab.py:4"),
+    ({"a.py": HONEST, "b.py": HONEST}, 0, "Submit one file named tiny_lab.py"),
+    ({}, 0, "Python files found: none"),
+    ({"tiny_lab.py": "link"}, 0, "is a link"),
+], ids=["nested", "only-file", "syntax-error", "two-files", "empty", "symlink"])
+def test_run_autograder_writes_gradescope_results(tmp_path, layout, score, words):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "lab").write_text("tiny_lab\n")
+    (tmp_path / "source" / "secret").write_text("not for students\n")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    for name, source in layout.items():
+        path = submission / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if source == "link":
+            path.symlink_to(tmp_path / "source" / "secret")
+        else:
+            shutil.copyfile(source, path)
+
+    done = run_autograder(tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert_gradescope_format(data)
+    assert data["score"] == score and words in data["output"]
+    assert "not for students" not in json.dumps(data)
+    assert not (tmp_path / "source" / "secret").exists()  # gone before the submission ran
+    if data["tests"]:
+        assert data["extra_data"]["mode"] == "verified"  # the secret in the zip was used
+
+
+def test_run_autograder_leaves_no_results_when_mllab_cannot_grade(tmp_path, monkeypatch):
+    points_course(tmp_path, monkeypatch, targets=TWO_CHECKS.replace('"accuracy"\nop', '"nope"\nop'))
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "lab").write_text("tiny_points")
+    (tmp_path / "submission").mkdir()
+    shutil.copyfile(HONEST, tmp_path / "submission" / "tiny_points.py")
+
+    done = run_autograder(tmp_path)
+
+    assert done.returncode == 3 and "regrade" in done.stdout
+    assert not (tmp_path / "results" / "results.json").exists()
