@@ -188,6 +188,8 @@ def test_odd_student_names_keep_the_csv_json_and_table_intact(tmp_path):
     folder.mkdir()
     for name in names:
         shutil.copyfile(SYNTAX_ERROR, folder / f"{name}.py")
+    os.symlink(SYNTAX_ERROR, os.path.join(bytes(folder), b"bad\xffbytes.py"))  # not UTF-8
+    names.append(os.fsdecode(b"bad\xffbytes"))
     out = tmp_path / "out"
 
     table = grade_class("tiny_lab", str(folder), "--out", str(out))
@@ -202,7 +204,7 @@ def test_odd_student_names_keep_the_csv_json_and_table_intact(tmp_path):
     assert len(rows) == len(names) + 1 and {len(row) for row in rows} == {len(rows[0])}
     shown = {row[0] for row in rows[1:]}
     assert "'=HYPERLINK(\"x\")" in shown  # a spreadsheet reads text, not a formula
-    assert {"new\\nline", "José", "\\x1b[31mred"} <= shown
+    assert {"new\\nline", "José", "\\x1b[31mred", "bad\\udcffbytes"} <= shown
     folders = [p for p in out.iterdir() if p.is_dir()]
     assert len(folders) == len(names)  # one each, inside OUT, none shared
     for path in folders:
