@@ -290,13 +290,19 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Submissions graded at once (default: one per usable core, as memory allows).")
 @click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where gradings run: processes on this machine, or Ray tasks "
+                   "(pip install 'mllab[ray]').")
+@click.option("--address", default=None,
+              help="With --backend ray: the cluster's address (default: a local Ray instance).")
 @click.option("--secret", envvar="MLLAB_SECRET", default=None,
               help="Grade 'verified': data and seeds derived from this secret "
                    "(default: $MLLAB_SECRET; without one, grading is 'local').")
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
-def grade_class(lab, folder, out, jobs, force, secret, device, timeout, as_json):
+def grade_class(lab, folder, out, jobs, force, backend, address, secret, device, timeout,
+                as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
     Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
@@ -309,6 +315,7 @@ def grade_class(lab, folder, out, jobs, force, secret, device, timeout, as_json)
     from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
+    from mllab.graders.ray_backend import RayUnavailable
 
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
@@ -321,9 +328,12 @@ def grade_class(lab, folder, out, jobs, force, secret, device, timeout, as_json)
             console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
                           "result (--force grades them again)", highlight=False, soft_wrap=True)
         with _class_progress(len(plan.todo), quiet=as_json) as advance:
-            reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance)
+            reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
+                                backend=backend, address=address)
     except OSError as exc:
         _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
+    except RayUnavailable as exc:
+        _fail(str(exc))
     summary = summarize(lab, reports)
     if as_json:
         click.echo(json.dumps({

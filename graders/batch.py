@@ -28,10 +28,10 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
@@ -213,13 +213,19 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
 def grading_key(lab: Lab, options: Options) -> str:
     """What a result depends on besides the file: the lab's grading files and the
     options, the secret only as a keyed digest of a fixed text (it reveals no seed)."""
-    digest = hashlib.sha256()
-    for path in sorted(lab.folder.glob("*.py")) + [lab.folder / "lab.toml"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(lab_digest(lab).encode())
     secret = options.secret and hmac.new(options.secret.encode(), b"mllab grade-class",
                                          "sha256").hexdigest()
     settings = {**asdict(options), "secret": secret}
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
+    return digest.hexdigest()
+
+
+def lab_digest(lab: Lab) -> str:
+    """A digest of the lab's grading files (``lab.toml`` and its Python files)."""
+    digest = hashlib.sha256()
+    for path in sorted(lab.folder.glob("*.py")) + [lab.folder / "lab.toml"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -259,26 +265,41 @@ def default_jobs(lab: Lab) -> int:
 
 
 def grade_class(plan: ClassPlan, jobs: int = 1,
-                on_result: OnResult = lambda student, report: None) -> dict[str, Report]:
-    """Grade ``plan.todo``, ``jobs`` at a time, writing each student's files as soon as
-    the result is known; returns every student's report. One student's crash, hang or
-    grader fault never stops the others."""
+                on_result: OnResult = lambda student, report: None,
+                backend: str = "local", address: str | None = None) -> dict[str, Report]:
+    """Grade ``plan.todo``, ``jobs`` at a time (``backend`` "local": grading processes on
+    this machine; "ray": tasks on the Ray cluster at ``address``, see ``ray_backend``),
+    writing each student's files as soon as the result is known; returns every student's
+    report. One student's crash, hang or grader fault never stops the others."""
     entries = {entry.student: entry for entry in plan.entries}
     for student, report in list(plan.reports.items()):
         _store(plan, entries[student], report)
     for entry in plan.todo:
         _write(_graded_copy(plan, entry), entry.source)
+    if backend == "ray":
+        from mllab.graders.ray_backend import grade_on_ray
+
+        graded = grade_on_ray(plan, address, jobs)
+    else:
+        graded = _grade_here(plan, jobs)
+    for entry, report in graded:
+        report = replace(report, file=str(_graded_copy(plan, entry)))
+        _store(plan, entry, report)
+        on_result(entry.student, report)
+    return dict(sorted(plan.reports.items()))
+
+
+def _grade_here(plan: ClassPlan, jobs: int) -> Iterator[tuple[Entry, Report]]:
+    """(entry, report) for each student to grade, in the order they finish."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        running = {pool.submit(_grade_in_process, plan, entry): entry for entry in plan.todo}
+        running = {pool.submit(grade_file, plan.lab, _graded_copy(plan, entry), plan.options):
+                   entry for entry in plan.todo}
         try:
             for future in as_completed(running):
-                entry = running[future]
-                _store(plan, entry, future.result())
-                on_result(entry.student, future.result())
+                yield running[future], future.result()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return dict(sorted(plan.reports.items()))
 
 
 def _graded_copy(plan: ClassPlan, entry: Entry) -> Path:
@@ -315,24 +336,24 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def _grade_in_process(plan: ClassPlan, entry: Entry) -> Report:
-    """Grade one student in a fresh grading process; its failure is an ``internal-error``."""
+def grade_file(lab: Lab, file: Path, options: Options) -> Report:
+    """``grade(lab, file, options)`` in a fresh grading process (``work``), so that runs
+    never share a process; a failure of that process is an ``internal-error``."""
     try:
-        return _run_worker(plan, entry)
+        return _grade_in_process(lab, file, options)
     except Exception as exc:  # noqa: BLE001 - e.g. no process could be started
-        return _internal_error(plan, entry, f"{type(exc).__name__}: {exc}")
+        return internal_error(lab, file.name, options, f"{type(exc).__name__}: {exc}")
 
 
-def _run_worker(plan: ClassPlan, entry: Entry) -> Report:
-    file = _graded_copy(plan, entry)
-    seeds = len(plan.options.seeds or plan.lab.seeds)
-    deadline = seeds * ((plan.options.timeout_s or plan.lab.timeout_s) + 30) + 60
+def _grade_in_process(lab: Lab, file: Path, options: Options) -> Report:
+    seeds = len(options.seeds or lab.seeds)
+    deadline = seeds * ((options.timeout_s or lab.timeout_s) + 30) + 60
     # The job (and any secret in it) travels on stdin, never in argv or the environment.
     env = {name: value for name, value in os.environ.items() if name != "MLLAB_SECRET"}
     proc = subprocess.Popen(_worker_argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
     try:
-        job = (os.getpid(), plan.lab.folder, file, plan.options)
+        job = (os.getpid(), lab.folder, file, options)
         out, err = proc.communicate(pickle.dumps(job), timeout=deadline)
     except subprocess.TimeoutExpired:
         proc.terminate()  # lets the worker kill its sandboxed runs on the way out
@@ -341,19 +362,19 @@ def _run_worker(plan: ClassPlan, entry: Entry) -> Report:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-        return _internal_error(plan, entry, f"grading took longer than {deadline:g}s")
+        return internal_error(lab, file.name, options, f"grading took longer than {deadline:g}s")
     try:
         return Report.from_dict(json.loads(out))
     except (ValueError, KeyError, TypeError):
         last = (err.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
-        return _internal_error(plan, entry, f"the grading process failed "
-                               f"(exit {proc.returncode}): {last[:300]}")
+        return internal_error(lab, file.name, options, f"the grading process failed "
+                              f"(exit {proc.returncode}): {last[:300]}")
 
 
-def _internal_error(plan: ClassPlan, entry: Entry, why: str) -> Report:
-    return Report(lab=plan.lab.id, file=entry.found, verdict="internal-error",
-                  reason=f"grader fault: {why}", hint=INTERNAL_HINT, mode=_mode(plan.options),
-                  isolation="unknown", seconds=0.0)
+def internal_error(lab: Lab, file: str, options: Options, why: str) -> Report:
+    """The report for a student mllab could not grade: no score, marked for regrade."""
+    return Report(lab=lab.id, file=file, verdict="internal-error", reason=f"grader fault: {why}",
+                  hint=INTERNAL_HINT, mode=_mode(options), isolation="unknown", seconds=0.0)
 
 
 # A grading process loads mllab from this checkout, installed or not (as child.py does).

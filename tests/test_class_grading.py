@@ -399,7 +399,7 @@ def run_autograder(root: Path) -> subprocess.CompletedProcess:
     """docs/gradescope/run_autograder with /autograder moved to ``root``."""
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHONPATH": str(ROOT.parent)}
     return subprocess.run([sys.executable, str(RUN_AUTOGRADER)], env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 @pytest.mark.parametrize("layout, score, words", [
@@ -447,3 +447,33 @@ def test_run_autograder_leaves_no_results_when_mllab_cannot_grade(tmp_path, monk
 
     assert done.returncode == 3 and "regrade" in done.stdout
     assert not (tmp_path / "results" / "results.json").exists()
+
+
+# ------------------------------------------------------------------ Ray
+
+
+def test_ray_backend_grades_like_the_local_one(tmp_path):
+    pytest.importorskip("ray")
+    folder = class_folder(tmp_path, ann=HONEST, ben=BASELINE, cat=SYNTAX_ERROR,
+                          dan=SUBMISSIONS / "sleeps.py")
+
+    def verdicts(*args: str) -> dict[str, str]:
+        out = tmp_path / f"out{len(args)}"
+        result = grade_class("tiny_lab", str(folder), "--out", str(out), "--jobs", "2",
+                             "--timeout", "3", *args)
+        assert result.exit_code == 0, result.output
+        return {s: (r["verdict"], r["score"]) for s, r in gradebook(out).items()}
+
+    on_ray = verdicts("--backend", "ray")  # starts and stops a local Ray instance
+    assert on_ray == verdicts() == {"ann": ("pass", "100.0"), "ben": ("fail", "0.0"),
+                                    "cat": ("error", "0.0"), "dan": ("timeout", "0.0")}
+    assert json.loads((tmp_path / "out2" / "ann" / "report.json").read_text())["report"]["runs"]
+
+
+def test_ray_backend_refuses_a_secret_and_says_how_to_install_ray(tmp_path, monkeypatch):
+    folder = class_folder(tmp_path, ann=HONEST)
+    refused = grade_class("tiny_lab", str(folder), "--backend", "ray", "--secret", "s")
+    assert refused.exit_code == 2 and "the tasks would receive the secret" in refused.output
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    missing = grade_class("tiny_lab", str(folder), "--backend", "ray")
+    assert missing.exit_code == 2 and "Ray is not installed: pip install ray" in missing.output
