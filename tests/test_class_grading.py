@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,25 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
     assert "passed: 1/3 (33%)" in result.output
     assert "most missed check: accuracy (1 fail(s))" in result.output
     assert "error (syntax-error) 1" in result.output and "slowest:" in result.output
+
+
+def test_a_fail_never_scores_full_marks(tmp_path, monkeypatch):
+    from mllab.graders.gradebook import score
+    from mllab.graders.report import CheckResult, Report
+
+    course = points_course(tmp_path, monkeypatch, "points = 100\n", TWO_CHECKS)
+    lab = labs.load(course / "labs" / "tiny_points")
+
+    def check(misses: int) -> CheckResult:
+        return CheckResult("accuracy", "a", ">= 0", (1.0,) * 3, 1.0, True, misses, 0.0, "")
+
+    # each check's median passed, but too many seeds missed one (at most 1 may)
+    report = Report(lab="tiny_points", file="f.py", verdict="fail", reason="", hint="",
+                    mode="local", isolation="", seconds=1.0, checks=(check(1), check(0)))
+    assert score(lab, report) == 40  # the check missed most often counts as missed
+    assert score(lab, replace(report, verdict="pass")) == 100
+    assert score(lab, replace(report, verdict="timeout", checks=())) == 0
+    assert score(lab, replace(report, verdict="internal-error", checks=())) is None
 
 
 def test_points_that_do_not_add_up_name_the_file(tmp_path, monkeypatch):
