@@ -290,8 +290,8 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Submissions graded at once (default: one per usable core, as memory allows).")
 @click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Where gradings run: processes on this machine, or Ray tasks "
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Where gradings run: processes on this machine, or Ray tasks "
                    "(pip install 'mllab[ray]').")
 @click.option("--address", default=None,
               help="With --backend ray: the cluster's address (default: a local Ray instance).")
@@ -326,7 +326,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, device,
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
         if plan.kept and not as_json:
             console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
-                          "result (--force grades them again)", highlight=False, soft_wrap=True)
+                          "result (--force grades them again)", markup=False, highlight=False,
+                          soft_wrap=True)
         with _class_progress(len(plan.todo), quiet=as_json) as advance:
             reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
                                 backend=backend, address=address)
@@ -345,7 +346,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, device,
         console.print(render.class_table(lab, reports))
         render.class_summary(console, lab, summary)
         console.print(f"gradebook: {plan.out / GRADEBOOK}; per student: "
-                      f"{plan.out}/<student>/{RESULTS}", highlight=False, soft_wrap=True)
+                      f"{plan.out}/<student>/{RESULTS}", markup=False, highlight=False,
+                      soft_wrap=True)
     sys.exit(3 if summary.regrade else 0)
 
 
