@@ -282,29 +282,99 @@ def new(lab_id, course):
                   highlight=False)
 
 
+@contextlib.contextmanager
+def _class_progress(total: int, quiet: bool):
+    """A callback ``(student, report)`` for each result: a progress bar on a terminal,
+    one plain line each otherwise, nothing when ``quiet``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from mllab.graders.gradebook import printable
+
+    if quiet or not total:
+        yield lambda student, report: None
+    elif not console.is_terminal:
+        done = iter(range(1, total + 1))
+        yield lambda student, report: console.print(Text(
+            f"[{next(done)}/{total}] {printable(student)}: {report.verdict} "
+            f"({report.seconds:.1f}s)"), soft_wrap=True)
+    else:
+        with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.description}", markup=False),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("", total=total)
+            yield lambda student, report: progress.update(
+                task, advance=1, description=f"last: {printable(student)}: {report.verdict}")
+
+
 @main.command("grade-class")
 @click.argument("lab", type=LAB)
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Where the gradebook and each student's results go "
+                   "(default: FOLDER-LAB-grades beside FOLDER).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once (default: one per usable core, as memory allows).")
+@click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Where gradings run: processes on this machine, or Ray tasks "
+                   "(pip install 'mllab[ray]').")
+@click.option("--address", default=None,
+              help="With --backend ray: the cluster's address (default: a local Ray instance).")
 @click.option("--secret", envvar="MLLAB_SECRET", default=None,
               help="Grade 'verified': data and seeds derived from this secret "
                    "(default: $MLLAB_SECRET; without one, grading is 'local').")
 @device_option
-@click.option("--json", "as_json", is_flag=True, help="Print every report as JSON.")
-def grade_class(lab, folder, secret, device, as_json):
-    """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/<lab>.py) for LAB."""
-    from mllab.graders import Options
-    from mllab.graders.batch import class_submissions, grade_class as grade_all
+@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
+def grade_class(lab, folder, out, jobs, force, backend, address, secret, device, timeout,
+                as_json):
+    """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
-    submissions = class_submissions(Path(folder), lab.id)
-    if not submissions:
-        _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
-    with _status("grading the class", quiet=as_json) as status:
-        reports = grade_all(lab, submissions, Options(device=device, secret=secret),
-                            progress=status.update)
+    Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
+    result comes in; a rerun keeps the results already there. Exit 0 once everyone is graded,
+    whatever the verdicts; 3 when mllab could not grade someone (rerun to regrade them).
+    """
+    from dataclasses import asdict
+
+    from mllab.graders import Options
+    from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
+    from mllab.graders.batch import grade_class as grade_all
+    from mllab.graders.gradebook import score, summarize
+    from mllab.graders.ray_backend import RayUnavailable
+
+    folder = Path(folder).resolve()
+    out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
+    options = Options(device=device, secret=secret, timeout_s=timeout)
+    try:
+        plan = plan_class(lab, folder, out_dir, options, force=force)
+        if not plan.entries:
+            _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
+        if plan.kept and not as_json:
+            console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
+                          "result (--force grades them again)", markup=False, highlight=False,
+                          soft_wrap=True)
+        with _class_progress(len(plan.todo), quiet=as_json) as advance:
+            reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
+                                backend=backend, address=address)
+    except OSError as exc:
+        _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
+    except RayUnavailable as exc:
+        _fail(str(exc))
+    summary = summarize(lab, reports)
     if as_json:
-        click.echo(json.dumps({who: r.to_dict() for who, r in reports.items()}, indent=2))
+        click.echo(json.dumps({
+            "gradebook": str(plan.out / GRADEBOOK), "summary": asdict(summary),
+            "students": {who: {"score": score(lab, r), "max_score": lab.points,
+                               "report": r.to_dict()} for who, r in reports.items()}},
+            indent=2))
     else:
         console.print(render.class_table(lab, reports))
+        render.class_summary(console, lab, summary)
+        console.print(f"gradebook: {plan.out / GRADEBOOK}; per student: "
+                      f"{plan.out}/<student>/{RESULTS}", markup=False, highlight=False,
+                      soft_wrap=True)
+    sys.exit(3 if summary.regrade else 0)
 
 
 if __name__ == "__main__":

@@ -105,17 +105,50 @@ def margin_table(margins) -> Table:
 
 
 def class_table(lab: Lab, reports: dict) -> Table:
-    """One row per student: verdict, reason, the gating metrics' medians."""
+    """One row per student: verdict, score, the gating metrics' medians, reason."""
+    from rich.text import Text
+
+    from mllab.graders.gradebook import metric_columns, printable, score
+
     mode = next(iter(reports.values())).mode
     table = Table(title=f"{lab.id}: {len(reports)} submission(s), {mode} grading")
-    for column in ("student", "verdict", *(t.metric for t in lab.targets), "reason", "seconds"):
+    for column in ("student", "verdict", "score", *metric_columns(lab), "reason", "seconds"):
         table.add_column(column)
     for student, result in reports.items():
         medians = {check.metric: f"{check.median:.3g}" for check in result.checks}
-        table.add_row(student, _verdict(result.verdict),
-                      *(medians.get(t.metric, "-") for t in lab.targets),
-                      result.reason, f"{result.seconds:.1f}")
+        earned = score(lab, result)
+        # Names and reasons come from students: Text is never read as markup.
+        table.add_row(Text(printable(student)), _verdict(result.verdict),
+                      "regrade" if earned is None else f"{earned:g}/{lab.points:g}",
+                      *(medians.get(metric, "-") for metric in metric_columns(lab)),
+                      Text(printable(result.reason)), f"{result.seconds:.1f}")
     return table
+
+
+def class_summary(console: Console, lab: Lab, summary) -> None:
+    """Pass rate, the check most fails missed, problem kinds, slowest, who to regrade."""
+    from rich.text import Text
+
+    from mllab.graders.gradebook import printable
+
+    lines = [f"passed: {summary.passed}/{summary.students} ({summary.pass_rate:.0%})"]
+    if summary.mean_score is not None:
+        lines.append(f"mean score: {summary.mean_score:g}/{lab.points:g}")
+    if summary.failing_check:
+        label, count = summary.failing_check
+        lines.append(f"most missed check: {label} ({count} fail(s))")
+    if summary.problems:
+        lines.append("could not be graded (learner side): " +
+                     ", ".join(f"{kind} {count}" for kind, count in summary.problems.items()))
+    if summary.slowest:
+        lines.append("slowest: " + ", ".join(f"{printable(who)} {seconds:.1f}s"
+                                             for who, seconds in summary.slowest))
+    for line in lines:
+        console.print(Text(line), soft_wrap=True)
+    if summary.regrade:
+        console.print(Text(f"mllab could not grade {len(summary.regrade)}: "
+                           f"{', '.join(map(printable, summary.regrade))}; rerun to regrade them",
+                           style="bold magenta"), soft_wrap=True)
 
 
 def calibration_toml(rows) -> str:

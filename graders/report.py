@@ -89,3 +89,12 @@ class Report:
         data = asdict(self)
         data["exit_code"] = self.exit_code
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        """The report ``to_dict`` gave (raises KeyError/TypeError on anything else)."""
+        data = {key: value for key, value in data.items() if key != "exit_code"}
+        data["checks"] = tuple(CheckResult(**{**check, "values": tuple(check["values"])})
+                               for check in data.get("checks", ()))
+        data["runs"] = tuple(SeedRun(**run) for run in data.get("runs", ()))
+        return cls(**data)

@@ -12,9 +12,10 @@ and never imports torch. A lab's Python (``grading.py``) is loaded on demand.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +39,7 @@ class Target:
     value: float | tuple[float, float]
     label: str
     advice: str  # the single most useful next step when this check fails
+    points: float = 1.0  # the check's share of the lab's points in a gradebook
 
     def passes(self, measured: float) -> bool:
         if self.op == ">=":
@@ -82,6 +84,7 @@ class Lab:
     memory_mb: int
     folder: Path
     calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
+    points: float = 100.0  # a pass's score in a gradebook; a fail scores its met checks' points
 
     @property
     def broken_file(self) -> Path:
@@ -126,7 +129,27 @@ def _target(raw: dict, where: str) -> Target:
     if op not in OPERATORS:
         raise LabError(f"{where}: target op must be one of {OPERATORS}, got {op!r}")
     value = tuple(raw["value"]) if op == "between" else float(raw["value"])
-    return Target(raw["metric"], op, value, raw.get("label", raw["metric"]), raw["advice"])
+    return Target(raw["metric"], op, value, raw.get("label", raw["metric"]), raw["advice"],
+                  float(raw.get("points", math.nan)))
+
+
+def _shared_points(targets: list[Target], total: float | None,
+                   where: str) -> tuple[float, tuple[Target, ...]]:
+    """(the lab's points, its targets with their own points): checks without ``points``
+    share what the others leave of ``[grading] points`` (default 100) equally."""
+    given = [t.points for t in targets if not math.isnan(t.points)]
+    if any(p < 0 for p in given) or (total is not None and total <= 0):
+        raise LabError(f"{where}: points must be positive")
+    unset = len(targets) - len(given)
+    if total is None:
+        total = sum(given) if not unset and given else 100.0
+    left = total - sum(given)
+    if left < -1e-9 or (not unset and abs(left) > 1e-9):
+        raise LabError(f"{where}: the targets' points add up to {sum(given):g}, "
+                       f"not [grading] points = {total:g}")
+    share = left / unset if unset else 0.0
+    return total, tuple(t if not math.isnan(t.points) else replace(t, points=share)
+                        for t in targets)
 
 
 def load(folder: Path) -> Lab:
@@ -135,6 +158,8 @@ def load(folder: Path) -> Lab:
     try:
         raw = tomllib.loads((folder / "lab.toml").read_text())
         grading = raw["grading"]
+        points, targets = _shared_points([_target(t, where) for t in grading["targets"]],
+                                         grading.get("points"), where)
         return Lab(
             id=folder.name,
             title=raw["title"],
@@ -143,7 +168,7 @@ def load(folder: Path) -> Lab:
             summary=raw["summary"],
             interview_questions=tuple(raw["interview_questions"]),
             required=tuple(grading["required"]),
-            targets=tuple(_target(t, where) for t in grading["targets"]),
+            targets=targets,
             shown=tuple(grading.get("shown", ())),
             hints=tuple(raw["hints"]),
             seeds=tuple(grading["seeds"]),
@@ -152,6 +177,7 @@ def load(folder: Path) -> Lab:
             memory_mb=int(grading.get("memory_mb", 4096)),
             folder=folder,
             calibration=raw.get("calibration", {}),
+            points=points,
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc
