@@ -110,7 +110,10 @@ def _device(requested: str) -> str:
 
 
 def _cuda_available() -> bool:
-    """Asked in a child process, so that the CLI itself never imports torch."""
+    """Asked in a child process, so that the CLI itself never imports torch; without a GPU
+    driver's device files (NVIDIA, or ROCm's /dev/kfd) the answer is no, without asking."""
+    if not any(Path(p).exists() for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")):
+        return False
     probe = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
     return subprocess.call([sys.executable, "-c", probe], stderr=subprocess.DEVNULL) == 0
 

@@ -54,6 +54,11 @@ def locate(override: str | os.PathLike | None = None) -> Path:
     return root
 
 
+def _storable(text: str) -> str:
+    """``text`` as valid UTF-8: a learner's message or file name may hold lone surrogates."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def easiest_first(labs) -> list[Lab]:
     """``labs`` ordered beginner, intermediate, advanced (any other level last), then by id."""
     def rank(lab: Lab) -> tuple[int, str]:
@@ -184,7 +189,8 @@ class Workspace:
 
     def record(self, lab_id: str, file: Path, verdict: str, reason: str, seconds: float) -> None:
         self._write("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
-                    (lab_id, time.time(), str(file), verdict, reason, seconds))
+                    (lab_id, time.time(), _storable(str(file)), verdict,
+                     _storable(reason[:2000]), seconds))
 
     def mark(self, lab_id: str, event: str) -> None:
         """Record that ``event`` (one of ``EVENTS``) happened for the lab now."""
