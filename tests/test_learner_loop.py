@@ -1,0 +1,89 @@
+"""The loop around a lab (issue 11): debrief once, solution after a pass or a give-up,
+progress and the suggested next lab. Through click's runner, on the test course's tiny lab."""
+
+from __future__ import annotations
+
+import json
+
+from mllab import labs
+from test_cli import FIX, flat, mllab  # noqa: F401 - mllab is a fixture
+
+DEBRIEF = "The tiny lab's debrief."
+
+
+def _progress(mllab, lab_id: str = "tiny_lab") -> dict:
+    report = json.loads(mllab("progress", "--json").output)
+    return next(row for row in report["labs"] if row["lab"] == lab_id)
+
+
+def test_debrief_once_then_a_pointer_to_reopen_it(mllab, tmp_path):
+    locked = mllab("debrief", "tiny_lab")
+    assert locked.exit_code == 2 and DEBRIEF not in locked.output
+    assert "opens once you pass it" in flat(locked.output)
+
+    mllab("start", "tiny_lab")
+    (tmp_path / "ws" / "tiny_lab.py").write_text(FIX.read_text())
+    first = mllab("submit", "tiny_lab")
+    assert first.exit_code == 0 and DEBRIEF in first.output
+    again = mllab("submit", "tiny_lab")
+    assert again.exit_code == 0 and DEBRIEF not in again.output
+    assert "`mllab debrief tiny_lab` reopens it" in flat(again.output)
+    reopened = mllab("debrief", "tiny_lab")
+    assert reopened.exit_code == 0 and DEBRIEF in reopened.output
+
+
+def test_solution_is_locked_until_a_pass(mllab, tmp_path):
+    locked = mllab("solution", "tiny_lab")
+    assert locked.exit_code == 2 and "+++" not in locked.output
+    assert "mllab solution tiny_lab --give-up" in flat(locked.output)
+    assert _progress(mllab)["gave_up"] is False
+
+    mllab("start", "tiny_lab")
+    (tmp_path / "ws" / "tiny_lab.py").write_text(FIX.read_text())
+    assert mllab("submit", "tiny_lab").exit_code == 0
+    shown = mllab("solution", "tiny_lab")
+    assert shown.exit_code == 0
+    for name in ("both_features", "least_squares"):
+        assert f"+++ fixes/{name}.py" in shown.output
+    assert "--- broken_models/tiny_lab.py" in shown.output
+    assert "-    return float(np.median(X[:, 0]))" in shown.output  # the broken line, removed
+    assert _progress(mllab)["gave_up"] is False  # after a pass it is not giving up
+
+
+def test_giving_up_shows_the_solution_and_is_recorded(mllab):
+    given_up = mllab("solution", "tiny_lab", "--give-up")
+    assert given_up.exit_code == 0 and "+++ fixes/least_squares.py" in given_up.output
+    mine = _progress(mllab)
+    assert mine["gave_up"] is True and mine["status"] == "gave-up"
+    assert mllab("debrief", "tiny_lab").exit_code == 0  # given up: the debrief opens too
+    hints = [mllab("hint", "tiny_lab") for _ in range(4)][-1]
+    assert "`mllab solution tiny_lab` shows" in flat(hints.output)  # no --give-up needed now
+
+
+def test_progress_counts_attempts_hints_and_time_and_suggests_the_easiest(mllab, tmp_path):
+    fresh = json.loads(mllab("progress", "--json").output)
+    assert fresh["next"] == "imbalanced_fraud"  # the beginner lab first
+    mllab("start", "tiny_lab")
+    mllab("hint", "tiny_lab")
+    mllab("hint", "tiny_lab")
+    assert mllab("submit", "tiny_lab").exit_code == 1
+    (tmp_path / "ws" / "tiny_lab.py").write_text(FIX.read_text())
+    assert mllab("submit", "tiny_lab").exit_code == 0
+    mine = _progress(mllab)
+    assert (mine["status"], mine["attempts"], mine["hints_shown"]) == ("passed", 2, 2)
+    assert mine["first_pass"] and mine["time_to_pass"] >= 0 and mine["grading_seconds"] > 0
+
+    table = mllab("progress")
+    assert table.exit_code == 0
+    row = next(line for line in table.output.splitlines() if " tiny_lab " in line)
+    assert "passed" in row and " 2 " in row and "2/3" in row
+    assert "time to pass: from `mllab start`" in flat(table.output)
+    assert "next: imbalanced_fraud (beginner): mllab start imbalanced_fraud" in flat(table.output)
+
+
+def test_list_shows_totals_and_what_to_do_next(mllab, tmp_path):
+    mllab("start", "tiny_lab")
+    listed = flat(mllab("list").output)
+    total = len(labs.ids())
+    assert f"0 of {total} passed · 1 started · {total - 1} new" in listed
+    assert "next: imbalanced_fraud (beginner): mllab start imbalanced_fraud" in listed
