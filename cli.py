@@ -154,11 +154,11 @@ def _say(text: str, style: str = "") -> None:
 
 
 def _warn(message: str) -> None:
-    errors.print(Text.assemble(("warning: ", "yellow"), inert(message, limit=1000)))
+    errors.print(Text.assemble(("warning: ", "yellow"), inert(message, limit=1000, lines=1)))
 
 
 def _fail(message: str, code: int = 2):
-    errors.print(Text.assemble(("error: ", "red"), inert(message, limit=1000)))
+    errors.print(Text.assemble(("error: ", "red"), inert(message, limit=1000, lines=1)))
     sys.exit(code)
 
 

@@ -8,6 +8,7 @@ markup: it is shown as written, capped, and without control characters.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import re
 import time
 
@@ -30,15 +31,22 @@ WIDE = 110  # columns from which `list` also shows topics
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def inert(text: object, limit: int = LINE_LIMIT, lines: int = 1) -> str:
+def inert(text: object, limit: int = LINE_LIMIT, lines: int = 3, last: bool = False) -> str:
     """``text`` made safe to show: control characters written as ``\\xNN``, at most ``lines``
-    lines (the last ones) of at most ``limit`` characters each. Returns plain text, to be put
-    in a ``Text`` (or through ``rich.markup.escape``), never into markup as is."""
+    lines (the first ones, or the ``last``) of at most ``limit`` characters each. Returns
+    plain text, to be put in a ``Text`` (or through ``rich.markup.escape``), never into
+    markup as is."""
     text = str(text).encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
-    kept = text.replace("\t", "    ").splitlines()[-lines:] or [""]
-    kept = [_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                         else f"\\u{ord(m.group()):04x}", line) for line in kept]
+    kept = text.replace("\t", "    ").splitlines() or [""]
+    if len(kept) > lines:
+        kept = kept[-lines:] if last else [*kept[:lines - 1], kept[lines - 1] + " …"]
+    kept = [_CONTROL.sub(_visible, line) for line in kept]
     return "\n".join(line if len(line) <= limit else line[:limit - 1] + "…" for line in kept)
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _verdict(verdict: str) -> Text:
@@ -82,11 +90,9 @@ def lab_table(labs: list[Lab], progress: dict, width: int) -> Table:
 
 def course_summary(labs: list[Lab], progress: dict, suggested: Lab | None) -> Text:
     """One line of totals and the suggested next lab."""
-    counts = {}
-    for lab in labs:
-        counts[progress[lab.id].status] = counts.get(progress[lab.id].status, 0) + 1
-    parts = [f"{counts.get('passed', 0)} of {len(labs)} passed"]
-    parts += [f"{counts[s]} {s}" for s in ("attempted", "started", "gave-up", "new") if counts.get(s)]
+    counts = Counter(progress[lab.id].status for lab in labs)
+    parts = [f"{counts['passed']} of {len(labs)} passed"]
+    parts += [f"{counts[s]} {s}" for s in ("attempted", "started", "gave-up", "new") if counts[s]]
     line = Text(" · ".join(parts))
     if suggested:
         command = ("submit" if progress[suggested.id].status in ("started", "attempted")
@@ -178,7 +184,7 @@ def report(console: Console, result) -> None:
     from mllab.graders.report import metric_text  # lazily: `mllab list` never loads the grader
 
     if result.checks:
-        table = Table(title=f"{inert(result.lab)}: checks (median over seeds)")
+        table = Table(title=Text(f"{inert(result.lab)}: checks (median over seeds)"))
         for column in ("check", "measured", "target", "per seed", "result"):
             table.add_column(column, overflow="fold")
         for check in result.checks:
@@ -192,7 +198,8 @@ def report(console: Console, result) -> None:
     problem = next((r for r in result.runs if r.log and r.verdict not in ("pass", "fail")), None)
     if problem:
         console.print("[dim]last lines your code printed (for reading, not evidence):[/]")
-        console.print(Text(inert(problem.log.rstrip(), lines=15), style="dim"), overflow="fold")
+        console.print(Text(inert(problem.log.rstrip(), lines=15, last=True), style="dim"),
+                      overflow="fold")
     console.print(labelled("verdict:", Text.assemble(_verdict(result.verdict), ": ",
                                                      inert(result.reason))))
     if result.hint:
@@ -214,7 +221,7 @@ def validation_table(rows) -> Table:
                           f"{metric_text(high, 3)}]"
                           for name, (mean, low, high) in row.distributions.items())
         table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
-                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or inert(row.reason),
+                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or Text(inert(row.reason)),
                       f"{row.seconds:.1f}")
     return table
 

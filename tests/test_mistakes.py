@@ -134,8 +134,8 @@ def test_advice_wraps_at_word_boundaries(width):
     lab = labs.get("exploding_gradients")
     advice = " ".join(t.advice for t in lab.targets)
     reason = "runtime-error: " + " ".join(lab.hints)
-    result = Report(lab=lab.id, file="x.py", verdict="error", reason=reason[:290], hint=advice[:290],
-                    mode="local", isolation="bubblewrap", seconds=1.0)
+    result = Report(lab=lab.id, file="x.py", verdict="error", reason=reason[:290],
+                    hint=advice[:290], mode="local", isolation="bubblewrap", seconds=1.0)
     out = StringIO()
     render.report(Console(file=out, width=width), result)
     lines = out.getvalue().splitlines()
