@@ -31,6 +31,7 @@ from types import SimpleNamespace
 
 import click
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from mllab import labs, render
@@ -141,11 +142,22 @@ def _foreground(argv: list[str], cwd: Path) -> int:
         raise
 
 
+@contextlib.contextmanager
 def _status(message: str, quiet: bool):
-    """A live status line for people; a silent stand-in when printing JSON."""
+    """Yield a ``status`` whose ``update(step)`` shows where a long task is: on a terminal, a
+    live line (spinner, step, elapsed time); elsewhere (a log, CI) one plain line per step;
+    nothing when ``quiet`` (JSON on stdout, ``--quiet``). Colours follow ``NO_COLOR``."""
     if quiet:
-        return contextlib.nullcontext(SimpleNamespace(update=lambda message: None))
-    return console.status(Text(inert(message)))
+        yield SimpleNamespace(update=lambda step: None)
+    elif not console.is_terminal:
+        yield SimpleNamespace(update=lambda step: console.print(
+            Text(f"{message}: {inert(step, lines=1)}", style="dim")))
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                      TimeElapsedColumn(), console=console, transient=True) as live:
+            task = live.add_task(message)
+            yield SimpleNamespace(update=lambda step: live.update(
+                task, description=f"{message}: {inert(step, lines=1)}"))
 
 
 def _say(text: str, style: str = "") -> None:
@@ -295,7 +307,8 @@ def hint(lab, workspace, show_all):
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def submit(lab, workspace, file, device, timeout, as_json):
+@click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
+def submit(lab, workspace, file, device, timeout, as_json, quiet):
     """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
     from mllab.graders import Options, grade
 
@@ -304,9 +317,9 @@ def submit(lab, workspace, file, device, timeout, as_json):
     if device == "cuda":
         _device(device)
     try:
-        with _status(f"grading {path.name}", quiet=as_json) as status:
+        with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
             result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                           progress=lambda message: status.update(Text(inert(message))))
+                           progress=status.update)
     except KeyboardInterrupt:
         _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
     if as_json:

@@ -15,7 +15,6 @@ import time
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.markup import escape
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -164,6 +163,8 @@ def debrief(console: Console, lab: Lab) -> None:
 
 def solution(console: Console, lab: Lab) -> None:
     """Each reference fix as a unified diff of the complete fixed file against the broken one."""
+    from rich.syntax import Syntax  # lazily: pygments is not needed by `mllab list`
+
     broken = lab.broken_file.read_text().splitlines(keepends=True)
     fixes = lab.fixes()
     console.rule(f"[bold]{escape(lab.id)}[/]: {len(fixes)} reference fix(es)")

@@ -4,9 +4,16 @@ progress and the suggested next lab. Through click's runner, on the test course'
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 
+import pytest
+
+from conftest import COURSE
 from mllab import labs
-from test_cli import FIX, flat, mllab  # noqa: F401 - mllab is a fixture
+from test_cli import FIX, ROOT, flat, mllab  # noqa: F401 - mllab is a fixture
 
 DEBRIEF = "The tiny lab's debrief."
 
@@ -87,3 +94,32 @@ def test_list_shows_totals_and_what_to_do_next(mllab, tmp_path):
     total = len(labs.ids())
     assert f"0 of {total} passed · 1 started · {total - 1} new" in listed
     assert "next: imbalanced_fraud (beginner): mllab start imbalanced_fraud" in listed
+
+
+def test_submit_prints_each_grading_step_off_a_terminal_unless_quiet(mllab):
+    mllab("start", "tiny_lab")
+    shown = mllab("submit", "tiny_lab")
+    steps = [line for line in shown.output.splitlines() if line.startswith("grading tiny_lab.py: ")]
+    assert steps and steps[0].startswith("grading tiny_lab.py: seed 1/")
+    quiet = mllab("submit", "tiny_lab", "--quiet")
+    assert "grading tiny_lab.py:" not in quiet.output and "verdict: fail" in quiet.output
+
+
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7])m")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_live_progress_on_a_terminal_and_no_color(tmp_path, no_color):
+    env = {**os.environ, "MLLAB_WORKSPACE": str(tmp_path), labs.COURSES_VAR: str(COURSE),
+           "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    subprocess.run(cli + ["start", "tiny_lab"], env=env, check=True, capture_output=True)
+    done = subprocess.run(cli + ["submit", "tiny_lab"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    spinner_then_step = r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏](?:\x1b\[[0-9;]*m)* grading tiny_lab\.py: seed 1/"
+    assert re.search(spinner_then_step, done.stdout)  # a live line, not plain ones
+    assert "verdict:" in done.stdout
+    assert bool(COLOUR.search(done.stdout)) is not no_color
