@@ -166,11 +166,11 @@ def _say(text: str, style: str = "") -> None:
 
 
 def _warn(message: str) -> None:
-    errors.print(Text.assemble(("warning: ", "yellow"), inert(message, limit=1000, lines=1)))
+    errors.print(render.labelled("warning:", inert(message, limit=1000, lines=1), "yellow"))
 
 
 def _fail(message: str, code: int = 2):
-    errors.print(Text.assemble(("error: ", "red"), inert(message, limit=1000, lines=1)))
+    errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
     sys.exit(code)
 
 

@@ -12,7 +12,8 @@ from collections import Counter
 import re
 import time
 
-from rich.console import Console, Group
+from rich.cells import cell_len
+from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
@@ -52,13 +53,25 @@ def _verdict(verdict: str) -> Text:
     return Text(inert(verdict), style=VERDICT_STYLE.get(verdict, "bold yellow"))
 
 
-def labelled(label: str, text: str | Text, style: str = "bold") -> Table:
+def labelled(label: str, text: str | Text, style: str = "bold") -> "Labelled":
     """``label text`` with the text wrapped at word boundaries and indented under itself."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row(Text(label, style=style), text if isinstance(text, Text) else Text(inert(text)))
-    return grid
+    return Labelled(label, text if isinstance(text, Text) else Text(inert(text)), style)
+
+
+class Labelled:
+    """A label followed by text wrapped at word boundaries, continuation lines indented
+    under the text (a hanging indent), with no trailing spaces to copy."""
+
+    def __init__(self, label: str, text: Text, style: str):
+        self.label, self.text, self.style = label, text, style
+
+    def __rich_console__(self, console: Console, options):
+        indent = cell_len(self.label) + 1
+        lines = self.text.wrap(console, max(options.max_width - indent, 10), overflow="fold")
+        for number, line in enumerate(lines):
+            lead = Text(f"{self.label} ", style=self.style) if number == 0 else Text(" " * indent)
+            line.rstrip()
+            yield lead + line
 
 
 # ------------------------------------------------------------------ the course
