@@ -175,19 +175,30 @@ def debrief(console: Console, lab: Lab) -> None:
 
 
 def solution(console: Console, lab: Lab) -> None:
-    """Each reference fix as a unified diff of the complete fixed file against the broken one."""
+    """Each reference fix as a unified diff of the complete fixed file against the broken one
+    (the fix's own file where it cannot be completed)."""
     from rich.syntax import Syntax  # lazily: pygments is not needed by `mllab list`
+
+    from mllab.solutions import complete_fix, summary
 
     broken = lab.broken_file.read_text().splitlines(keepends=True)
     fixes = lab.fixes()
-    console.rule(f"[bold]{escape(lab.id)}[/]: {len(fixes)} reference fix(es)")
+    console.rule(Text(f"{lab.id}: {len(fixes)} reference fix(es)", style="bold"))
     for fix in fixes:
-        diff = "".join(difflib.unified_diff(
-            broken, fix.read_text().splitlines(keepends=True),
-            fromfile=f"broken_models/{lab.id}.py", tofile=f"fixes/{fix.name}"))
-        console.print(Text(f"\n{fix.stem}", style="bold"))
-        console.print(Syntax(diff or "(identical to the broken file)\n", "diff",
-                             theme="ansi_dark", word_wrap=True, background_color="default"))
+        about = summary(fix)
+        console.print()
+        console.print(labelled(f"{fix.stem}:", about) if about else Text(fix.stem, style="bold"))
+        fixed = complete_fix(lab.broken_file, fix, lab.id)
+        if fixed is None:
+            console.print(Text("(this fix builds on the team's file; here it is as written)",
+                               style="dim"))
+            shown, lexer = fix.read_text(), "python"
+        else:
+            shown, lexer = "".join(difflib.unified_diff(
+                broken, fixed.splitlines(keepends=True), fromfile=f"{lab.id}.py (broken)",
+                tofile=f"{lab.id}.py ({fix.stem})")), "diff"
+        console.print(Syntax(shown or "(no change)\n", lexer, theme="ansi_dark", word_wrap=True,
+                             background_color="default"))
 
 
 # ------------------------------------------------------------------ grading

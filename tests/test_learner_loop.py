@@ -51,15 +51,17 @@ def test_solution_is_locked_until_a_pass(mllab, tmp_path):
     shown = mllab("solution", "tiny_lab")
     assert shown.exit_code == 0
     for name in ("both_features", "least_squares"):
-        assert f"+++ fixes/{name}.py" in shown.output
-    assert "--- broken_models/tiny_lab.py" in shown.output
+        assert f"+++ tiny_lab.py ({name})" in shown.output
+    assert shown.output.count("--- tiny_lab.py (broken)") == 2
     assert "-    return float(np.median(X[:, 0]))" in shown.output  # the broken line, removed
+    assert "+    return (X[:, 0] + X[:, 1] > model).astype(int)" in shown.output
+    assert "-def main" not in shown.output  # the rest of the team's file is kept, not removed
     assert _progress(mllab)["gave_up"] is False  # after a pass it is not giving up
 
 
 def test_giving_up_shows_the_solution_and_is_recorded(mllab):
     given_up = mllab("solution", "tiny_lab", "--give-up")
-    assert given_up.exit_code == 0 and "+++ fixes/least_squares.py" in given_up.output
+    assert given_up.exit_code == 0 and "+++ tiny_lab.py (least_squares)" in given_up.output
     mine = _progress(mllab)
     assert mine["gave_up"] is True and mine["status"] == "gave-up"
     assert mllab("debrief", "tiny_lab").exit_code == 0  # given up: the debrief opens too
