@@ -74,9 +74,7 @@ def _workspace(path: str | None) -> Workspace:
 def _learner_file(ws: Workspace, lab, file: str | None, command: str) -> Path:
     """``--file`` if given, else the learner's copy in the workspace; exits with one line
     when it is missing or unreadable."""
-    if file is None:
-        return ws.require_copy(lab)
-    path = Path(file).resolve()
+    path = ws.require_copy(lab) if file is None else Path(file).resolve()
     if not path.is_file():
         _fail(f"no such file: {path}; without --file, `mllab {command} {lab.id}` uses your "
               "workspace copy")
