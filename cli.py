@@ -244,7 +244,8 @@ def start(lab, workspace, force):
          f"  mllab show {lab.id}      read the scenario\n"
          f"  mllab run {lab.id}       watch the symptom\n"
          f"  (edit {copy.name})\n"
-         f"  mllab submit {lab.id}    get it graded")
+         f"  mllab submit {lab.id}    get it graded\n"
+         f"  mllab hint {lab.id}      when you are stuck")
 
 
 @main.command()
