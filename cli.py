@@ -1,8 +1,10 @@
 """The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit,
-reset) and the instructor's (validate, new, grade-class).
+debrief, solution, progress, reset) and the instructor's (validate, new, grade-class).
 
 Each command parses its arguments, calls one library function and renders the
-result; the work lives in ``labs``, ``graders`` and ``workspace``.
+result; the work lives in ``labs``, ``graders`` and ``workspace``. A learner's
+ordinary mistake (a missing file, an unwritable workspace, Ctrl-C) ends in one
+line on stderr and exit code 2, never in a traceback.
 """
 
 from __future__ import annotations
@@ -20,18 +22,24 @@ if __package__ in (None, ""):  # `python cli.py ...` from a clone: import this f
 
 import contextlib
 import json
+import signal
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
 import click
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from mllab import labs, render
-from mllab.workspace import Workspace, WorkspaceError, locate
+from mllab.render import inert
+from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
 
 console = Console()
+errors = Console(stderr=True)
 
 
 class LabId(click.ParamType):
@@ -70,23 +78,104 @@ def _workspace(path: str | None) -> Workspace:
     return Workspace(locate(path))
 
 
-def _learner_file(ws: Workspace, lab, file: str | None) -> Path:
-    """``--file`` if given, else the learner's copy in the workspace (or a clear error)."""
+def _learner_file(ws: Workspace, lab, file: str | None, command: str) -> Path:
+    """``--file`` if given, else the learner's copy in the workspace; exits with one line
+    when it is missing or unreadable."""
+    path = ws.require_copy(lab) if file is None else Path(file).resolve()
+    if not path.is_file():
+        _fail(f"no such file: {path}; without --file, `mllab {command} {lab.id}` uses your "
+              "workspace copy")
     try:
-        return Path(file).resolve() if file else ws.require_copy(lab)
-    except WorkspaceError as exc:
-        _fail(str(exc))
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    return path
 
 
+def _require_compiles(path: Path) -> None:
+    """Exit with one line when ``path`` is not valid Python (what ``run`` would crash on)."""
+    try:
+        compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        _fail(f"syntax error in {path.name}, line {exc.lineno}: {exc.msg}")
+    except ValueError as exc:  # e.g. null bytes: not a text file
+        _fail(f"{path.name} is not a Python source file: {exc}")
+
+
+def _device(requested: str) -> str:
+    """``cpu`` or ``cuda``: ``auto`` resolved on this machine; exits when ``cuda`` is asked
+    for on a machine without one."""
+    if requested == "cpu":
+        return "cpu"
+    if _cuda_available():
+        return "cuda"
+    if requested == "cuda":
+        _fail("this machine has no CUDA device (PyTorch sees no GPU); use --device cpu")
+    return "cpu"
+
+
+def _cuda_available() -> bool:
+    """Asked in a child process, so that the CLI itself never imports torch; without a GPU
+    driver's device files (NVIDIA, or ROCm's /dev/kfd) the answer is no, without asking."""
+    if not any(Path(p).exists() for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")):
+        return False
+    probe = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
+    return subprocess.call([sys.executable, "-c", probe], stderr=subprocess.DEVNULL) == 0
+
+
+def _foreground(argv: list[str], cwd: Path) -> int:
+    """Run ``argv`` attached to this terminal; return its exit code.
+
+    Ctrl-C reaches only this process (the child starts with SIGINT ignored), which then
+    stops the child with SIGTERM: no traceback from deep inside a library, no process left.
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
+    try:
+        child = subprocess.Popen(argv, cwd=cwd)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.terminate()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
+@contextlib.contextmanager
 def _status(message: str, quiet: bool):
-    """A live status line for people; a silent stand-in when printing JSON."""
+    """Yield a ``status`` whose ``update(step)`` shows where a long task is: on a terminal, a
+    live line (spinner, step, elapsed time); elsewhere (a log, CI) one plain line per step;
+    nothing when ``quiet`` (JSON on stdout, ``--quiet``). Colours follow ``NO_COLOR``."""
     if quiet:
-        return contextlib.nullcontext(SimpleNamespace(update=lambda message: None))
-    return console.status(message)
+        yield SimpleNamespace(update=lambda step: None)
+    elif not console.is_terminal:
+        yield SimpleNamespace(update=lambda step: console.print(
+            Text(f"{message}: {inert(step, lines=1)}", style="dim")))
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                      TimeElapsedColumn(), console=console, transient=True) as live:
+            task = live.add_task(message)
+            yield SimpleNamespace(update=lambda step: live.update(
+                task, description=f"{message}: {inert(step, lines=1)}"))
+
+
+def _say(text: str, style: str = "") -> None:
+    """Print ``text`` as written (no markup), wrapped at word boundaries."""
+    console.print(Text(text, style=style))
+
+
+def _warn(message: str) -> None:
+    errors.print(render.labelled("warning:", inert(message, limit=1000, lines=1), "yellow"))
 
 
 def _fail(message: str, code: int = 2):
-    console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)  # copyable
+    errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
     sys.exit(code)
 
 
@@ -96,6 +185,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except labs.LabError as exc:  # a malformed lab folder: the course's fault, not yours
             _fail(str(exc), code=3)
+        except WorkspaceError as exc:  # missing copy, unwritable or misplaced workspace
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted (Ctrl-C)")
 
 
 @click.group(cls=_Group)
@@ -104,22 +197,44 @@ def main():
     """Hands-on ML debugging labs: run a broken training setup, fix it, get it graded."""
 
 
+def _ready_labs() -> list:
+    """Every lab a learner may see, easiest first: drafts (skeleton text left) are not."""
+    from mllab.scaffold import placeholders
+
+    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)))
+
+
 @main.command("list")
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def list_labs(workspace, as_json):
-    """List the labs and your progress on each."""
-    from mllab.scaffold import placeholders
-
-    ws = _workspace(workspace)
-    ready = tuple(lab for lab in labs.all_labs() if not placeholders(lab))  # no drafts
-    statuses = {lab.id: ws.status(lab.id) for lab in ready}
+    """List the labs, easiest first, and your progress on each."""
+    course = _ready_labs()
+    progress = _workspace(workspace).progress([lab.id for lab in course])
     if as_json:
         click.echo(json.dumps([{"id": lab.id, "title": lab.title, "difficulty": lab.difficulty,
-                                "topics": list(lab.topics), "status": statuses[lab.id]}
-                               for lab in ready], indent=2))
+                                "topics": list(lab.topics), "status": progress[lab.id].status}
+                               for lab in course], indent=2))
         return
-    console.print(render.lab_table(ready, statuses))
+    console.print(render.lab_table(course, progress, console.width))
+    console.print(render.course_summary(course, progress, suggested_next(course, progress)))
+
+
+@main.command()
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def progress(workspace, as_json):
+    """Your progress per lab (attempts, hints, first pass, time) and the lab to do next."""
+    course = _ready_labs()
+    mine = _workspace(workspace).progress([lab.id for lab in course])
+    suggested = suggested_next(course, mine)
+    if as_json:
+        click.echo(json.dumps({"labs": [{**asdict(mine[lab.id]), "difficulty": lab.difficulty,
+                                         "hints_total": len(lab.hints)} for lab in course],
+                               "next": suggested.id if suggested else None}, indent=2))
+        return
+    console.print(render.progress_table(course, mine))
+    console.print(render.course_summary(course, mine, suggested))
 
 
 @main.command()
@@ -135,17 +250,16 @@ def show(lab):
 @click.option("--force", is_flag=True, help="Replace an edited copy (a backup is kept).")
 def start(lab, workspace, force):
     """Copy a lab's broken setup into your workspace."""
-    try:
-        copy, backup = _workspace(workspace).start(lab, force=force)
-    except WorkspaceError as exc:
-        _fail(str(exc))
+    copy, backup = _workspace(workspace).start(lab, force=force)
     if backup:
-        console.print(f"your previous edits are saved in {backup}", highlight=False)
-    console.print(f"[green]ready:[/] {copy}\n\nnext steps:\n"
-                  f"  mllab show {lab.id}      read the scenario\n"
-                  f"  mllab run {lab.id}       watch the symptom\n"
-                  f"  (edit {copy.name})\n"
-                  f"  mllab submit {lab.id}    get it graded", highlight=False)
+        _say(f"your previous edits are saved in {backup}")
+    console.print(Text.assemble(("ready: ", "green"), str(copy)))
+    _say(f"\nnext steps:\n"
+         f"  mllab show {lab.id}      read the scenario\n"
+         f"  mllab run {lab.id}       watch the symptom\n"
+         f"  (edit {copy.name})\n"
+         f"  mllab submit {lab.id}    get it graded\n"
+         f"  mllab hint {lab.id}      when you are stuck")
 
 
 @main.command()
@@ -159,28 +273,43 @@ def run(lab, workspace, file, device, seed):
     """Run your copy the way the team would, so the symptom shows."""
     from mllab.graders.engine import CHILD_SCRIPT
 
-    path = _learner_file(_workspace(workspace), lab, file)
-    resolved = device
-    if device == "auto":
-        resolved = "cuda" if _cuda_available() else "cpu"
-    console.print(f"[dim]running {path} on {resolved}, seed {seed}[/]", highlight=False)
-    code = subprocess.call([sys.executable, str(CHILD_SCRIPT), "run", str(path),
+    path = _learner_file(_workspace(workspace), lab, file, "run")
+    _require_compiles(path)
+    resolved = _device(device)
+    _say(f"running {path} on {resolved}, seed {seed}", style="dim")
+    try:
+        code = _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
                             "--device", resolved, "--seed", str(seed)], cwd=path.parent)
+    except KeyboardInterrupt:
+        _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
     sys.exit(code)
-
-
-def _cuda_available() -> bool:
-    probe = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
-    return subprocess.call([sys.executable, "-c", probe], stderr=subprocess.DEVNULL) == 0
 
 
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
-def hint(lab, workspace):
+@click.option("--all", "show_all", is_flag=True, help="List again the hints already shown.")
+def hint(lab, workspace, show_all):
     """Show the next hint (each call reveals one more)."""
-    number, text = _workspace(workspace).next_hint(lab)
-    console.print(f"[bold]hint {number}/{len(lab.hints)}:[/] {text}", highlight=False)
+    ws = _workspace(workspace)
+    total = len(lab.hints)
+    if show_all:
+        shown = ws.hints_shown(lab.id)
+        for number in range(1, shown + 1):
+            console.print(render.hint(number, total, lab.hints[number - 1]))
+        if not shown:
+            _say(f"no hints shown yet for {lab.id}; `mllab hint {lab.id}` shows the first")
+        return
+    revealed = ws.next_hint(lab)
+    if revealed:
+        console.print(render.hint(revealed[0], total, revealed[1]))
+        return
+    seen = f"you have seen all {total} for {lab.id}; `mllab hint {lab.id} --all` lists them" \
+        if total else f"{lab.id} has none"
+    answer = (f"`mllab solution {lab.id}` shows the reference fixes" if ws.unlocked(lab.id)
+              else f"`mllab solution {lab.id} --give-up` shows the reference fixes now "
+                   "(recorded as giving up)")
+    _say(f"no more hints: {seen}. {answer[0].upper()}{answer[1:]}.")
 
 
 @main.command()
@@ -191,23 +320,74 @@ def hint(lab, workspace):
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def submit(lab, workspace, file, device, timeout, as_json):
+@click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
+def submit(lab, workspace, file, device, timeout, as_json, quiet):
     """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
     from mllab.graders import Options, grade
 
     ws = _workspace(workspace)
-    path = _learner_file(ws, lab, file)
-    with _status(f"grading {path.name}", quiet=as_json) as status:
-        result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                       progress=status.update)
-    ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+    path = _learner_file(ws, lab, file, "submit")
+    if device == "cuda":
+        _device(device)
+    try:
+        with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
+            result = grade(lab, path, Options(device=device, timeout_s=timeout),
+                           progress=status.update)
+    except KeyboardInterrupt:
+        _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         render.report(console, result)
-        if result.verdict == "pass":
-            render.debrief(console, lab)
+    try:
+        ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+    except WorkspaceError as exc:  # the verdict above stands; only the history misses it
+        _warn(f"this attempt was not recorded: {exc}")
+    if result.verdict == "pass" and not as_json:
+        _after_pass(ws, lab)
     sys.exit(result.exit_code)
+
+
+def _after_pass(ws: Workspace, lab) -> None:
+    """The debrief the first time a lab passes; afterwards, where to find it."""
+    if ws.happened(lab.id, "debrief"):
+        _say(f"debrief: `mllab debrief {lab.id}` reopens it; `mllab solution {lab.id}` shows "
+             "the reference fixes", style="dim")
+        return
+    render.debrief(console, lab)
+    _say(f"`mllab solution {lab.id}` compares your fix with the reference fixes, "
+         f"`mllab debrief {lab.id}` reopens this debrief, `mllab progress` suggests what next.",
+         style="dim")
+    with contextlib.suppress(WorkspaceError):  # unwritable: already warned; shown again next time
+        ws.mark(lab.id, "debrief")
+
+
+@main.command()
+@click.argument("lab", type=LAB)
+@workspace_option
+def debrief(lab, workspace):
+    """Reopen a lab's debrief: the cause, the fix and the lessons (after a pass)."""
+    if not _workspace(workspace).unlocked(lab.id):
+        _fail(f"the debrief of {lab.id} opens once you pass it (`mllab submit {lab.id}`), or "
+              f"after `mllab solution {lab.id} --give-up`")
+    render.debrief(console, lab)
+
+
+@main.command()
+@click.argument("lab", type=LAB)
+@workspace_option
+@click.option("--give-up", is_flag=True,
+              help="Show it before you pass (recorded as giving up in your progress).")
+def solution(lab, workspace, give_up):
+    """Show the reference fixes as diffs against the broken file (after a pass)."""
+    ws = _workspace(workspace)
+    if not ws.unlocked(lab.id):
+        if not give_up:
+            _fail(f"the solution of {lab.id} opens once you pass it; `mllab hint {lab.id}` "
+                  f"helps, and `mllab solution {lab.id} --give-up` shows it now (recorded as "
+                  "giving up)")
+        ws.mark(lab.id, "gave-up")
+    render.solution(console, lab)
 
 
 @main.command()
@@ -217,8 +397,8 @@ def reset(lab, workspace):
     """Restore the broken copy; your edits are backed up first."""
     copy, backup = _workspace(workspace).reset(lab)
     if backup:
-        console.print(f"your edits are saved in {backup}", highlight=False)
-    console.print(f"restored {copy}", highlight=False)
+        _say(f"your edits are saved in {backup}")
+    _say(f"restored {copy}")
 
 
 @main.command()

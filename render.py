@@ -1,44 +1,172 @@
-"""Rendering results for people (rich). Machines get ``to_dict``/JSON instead."""
+"""Rendering results for people (rich). Machines get ``to_dict``/JSON instead.
+
+Text that a learner's code or files control (exception messages, log tails, file
+and student names) goes through ``inert`` and into ``Text`` objects, never into
+markup: it is shown as written, capped, and without control characters.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections import Counter
+import re
+import time
+
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from mllab.labs import Lab
 
 VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "internal-error": "bold magenta"}
+STATUS_STYLE = {"passed": "green", "attempted": "yellow", "started": "yellow", "gave-up": "red"}
+LINE_LIMIT = 300  # characters of one line of learner text
+WIDE = 110  # columns from which `list` also shows topics
+
+# C0/C1 control characters (escape sequences, bell, carriage return...) and the
+# bidirectional overrides that reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def _verdict(verdict: str) -> str:
-    style = VERDICT_STYLE.get(verdict, "bold yellow")
-    return f"[{style}]{verdict}[/]"
+def inert(text: object, limit: int = LINE_LIMIT, lines: int = 3, last: bool = False) -> str:
+    """``text`` made safe to show: control characters written as ``\\xNN``, at most ``lines``
+    lines (the first ones, or the ``last``) of at most ``limit`` characters each. Returns
+    plain text, to be put in a ``Text`` (or through ``rich.markup.escape``), never into
+    markup as is."""
+    text = str(text).encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    kept = text.replace("\t", "    ").splitlines() or [""]
+    if len(kept) > lines:
+        kept = kept[-lines:] if last else [*kept[:lines - 1], kept[lines - 1] + " …"]
+    kept = [_CONTROL.sub(_visible, line) for line in kept]
+    return "\n".join(line if len(line) <= limit else line[:limit - 1] + "…" for line in kept)
 
 
-def lab_table(labs: tuple[Lab, ...], statuses: dict[str, str]) -> Table:
-    table = Table(title="mllab labs")
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _verdict(verdict: str) -> Text:
+    return Text(inert(verdict), style=VERDICT_STYLE.get(verdict, "bold yellow"))
+
+
+def labelled(label: str, text: str | Text, style: str = "bold") -> "Labelled":
+    """``label text`` with the text wrapped at word boundaries and indented under itself."""
+    return Labelled(label, text if isinstance(text, Text) else Text(inert(text)), style)
+
+
+class Labelled:
+    """A label followed by text wrapped at word boundaries, continuation lines indented
+    under the text (a hanging indent), with no trailing spaces to copy."""
+
+    def __init__(self, label: str, text: Text, style: str):
+        self.label, self.text, self.style = label, text, style
+
+    def __rich_console__(self, console: Console, options):
+        indent = cell_len(self.label) + 1
+        lines = self.text.wrap(console, max(options.max_width - indent, 10), overflow="fold")
+        for number, line in enumerate(lines):
+            lead = Text(f"{self.label} ", style=self.style) if number == 0 else Text(" " * indent)
+            line.rstrip()
+            yield lead + line
+
+
+# ------------------------------------------------------------------ the course
+
+
+def lab_table(labs: list[Lab], progress: dict, width: int) -> Table:
+    """The labs in the order given (easiest first), with each one's status; topics only
+    when ``width`` leaves room for them."""
+    table = Table(title="mllab labs", title_justify="left")
+    table.add_column("level", no_wrap=True, style="dim")
     table.add_column("id", no_wrap=True)  # ids are typed into commands: never cut them
-    for column in ("title", "difficulty", "topics", "status"):
-        table.add_column(column)
+    table.add_column("title", overflow="fold")
+    if width >= WIDE:
+        table.add_column("topics", overflow="fold", style="dim")
+    table.add_column("status", no_wrap=True)
+    previous = None
     for lab in labs:
-        status = statuses[lab.id]
-        styled = {"passed": "[green]passed[/]", "attempted": "[yellow]attempted[/]"}
-        table.add_row(lab.id, lab.title, lab.difficulty, ", ".join(lab.topics),
-                      styled.get(status, status))
+        status = progress[lab.id].status
+        level = lab.difficulty if lab.difficulty != previous else ""
+        if level and previous is not None:
+            table.add_section()
+        previous = lab.difficulty
+        topics = (", ".join(lab.topics),) if width >= WIDE else ()
+        table.add_row(level, lab.id, lab.title, *topics,
+                      Text(status, style=STATUS_STYLE.get(status, "")))
     return table
 
 
+def course_summary(labs: list[Lab], progress: dict, suggested: Lab | None) -> Text:
+    """One line of totals and the suggested next lab."""
+    counts = Counter(progress[lab.id].status for lab in labs)
+    parts = [f"{counts['passed']} of {len(labs)} passed"]
+    parts += [f"{counts[s]} {s}" for s in ("attempted", "started", "gave-up", "new") if counts[s]]
+    line = Text(" · ".join(parts))
+    if suggested:
+        command = ("submit" if progress[suggested.id].status in ("started", "attempted")
+                   else "start")
+        line.append(f"\nnext: {suggested.id} ({suggested.difficulty}): ")
+        line.append(f"mllab {command} {suggested.id}", style="bold")
+    elif labs:
+        line.append("\nevery lab passed or solved: well done", style="green")
+    return line
+
+
+def progress_table(labs: list[Lab], progress: dict) -> Table:
+    """Per lab: status, attempts, hints used, first pass date, time from start to pass."""
+    table = Table(title="your progress", title_justify="left",
+                  caption="time to pass: from `mllab start` (or the first attempt) to the "
+                          "first pass, wall clock", caption_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for column in ("attempts", "hints", "first pass", "time to pass"):
+        table.add_column(column, justify="right")
+    for lab in labs:
+        mine = progress[lab.id]
+        first_pass = time.strftime("%Y-%m-%d", time.localtime(mine.first_pass)) \
+            if mine.first_pass else "-"
+        table.add_row(lab.id, Text(mine.status, style=STATUS_STYLE.get(mine.status, "")),
+                      str(mine.attempts), f"{mine.hints_shown}/{len(lab.hints)}", first_pass,
+                      duration(mine.time_to_pass) if mine.time_to_pass is not None else "-")
+    return table
+
+
+def duration(seconds: float) -> str:
+    """``seconds`` as a short human duration: 45s, 12m, 3h 05m, 2d 4h."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if hours < 1:
+        return f"{minutes}m"
+    if days < 1:
+        return f"{hours}h {minutes % 60:02d}m"
+    return f"{days}d {hours % 24}h"
+
+
+# ------------------------------------------------------------------ one lab
+
+
 def show_lab(console: Console, lab: Lab) -> None:
-    console.rule(f"[bold]{lab.id}[/]: {lab.title}")
-    console.print(f"[dim]{lab.difficulty} · {', '.join(lab.topics)}[/]\n")
+    console.rule(f"[bold]{escape(lab.id)}[/]: {escape(lab.title)}")
+    console.print(Text(f"{lab.difficulty} · {', '.join(lab.topics)}\n", style="dim"))
     console.print(Markdown(lab.scenario))
     console.print(Markdown("## Commands\n"
                            f"- `mllab start {lab.id}`: copy the broken setup into your workspace\n"
                            f"- `mllab run {lab.id}`: run your copy and watch the symptom\n"
                            f"- `mllab hint {lab.id}`: the next hint\n"
                            f"- `mllab submit {lab.id}`: grade your copy\n"
-                           f"- `mllab reset {lab.id}`: start over (your edits are backed up)"))
+                           f"- `mllab reset {lab.id}`: start over (your edits are backed up)\n"
+                           f"- `mllab progress`: where you are in the course"))
+
+
+def hint(number: int, total: int, text: str) -> Table:
+    last = " (the last)" if number == total else ""
+    return labelled(f"hint {number}/{total}{last}:", text)
 
 
 def debrief(console: Console, lab: Lab) -> None:
@@ -46,44 +174,79 @@ def debrief(console: Console, lab: Lab) -> None:
     console.print(Markdown(lab.debrief))
 
 
+def solution(console: Console, lab: Lab) -> None:
+    """Each reference fix as a unified diff of the complete fixed file against the broken one
+    (the fix's own file where it cannot be completed)."""
+    from rich.syntax import Syntax  # lazily: pygments is not needed by `mllab list`
+
+    from mllab.solutions import complete_fix, summary
+
+    broken = lab.broken_file.read_text().splitlines(keepends=True)
+    fixes = lab.fixes()
+    console.rule(Text(f"{lab.id}: {len(fixes)} reference fix(es)", style="bold"))
+    for fix in fixes:
+        about = summary(fix)
+        console.print()
+        console.print(labelled(f"{fix.stem}:", about) if about else Text(fix.stem, style="bold"))
+        fixed = complete_fix(lab.broken_file, fix, lab.id)
+        if fixed is None:
+            console.print(Text("(this fix builds on the team's file; here it is as written)",
+                               style="dim"))
+            shown, lexer = fix.read_text(), "python"
+        else:
+            shown, lexer = "".join(difflib.unified_diff(
+                broken, fixed.splitlines(keepends=True), fromfile=f"{lab.id}.py (broken)",
+                tofile=f"{lab.id}.py ({fix.stem})")), "diff"
+        console.print(Syntax(shown or "(no change)\n", lexer, theme="ansi_dark", word_wrap=True,
+                             background_color="default"))
+
+
+# ------------------------------------------------------------------ grading
+
+
 def report(console: Console, result) -> None:
     """Print a grading ``Report``: checks, per-seed numbers, verdict, next step."""
+    from mllab.graders.report import metric_text  # lazily: `mllab list` never loads the grader
+
     if result.checks:
-        table = Table(title=f"{result.lab}: checks (median over seeds)")
+        table = Table(title=Text(f"{inert(result.lab)}: checks (median over seeds)"))
         for column in ("check", "measured", "target", "per seed", "result"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for check in result.checks:
-            table.add_row(check.label, f"{check.median:.4g}", check.target,
-                          " ".join(f"{v:.3g}" for v in check.values),
+            table.add_row(check.label, metric_text(check.median), check.target,
+                          " ".join(metric_text(v, 3) for v in check.values),
                           "[green]pass[/]" if check.passed else "[red]FAIL[/]")
         for name, value in result.shown.items():
-            table.add_row(f"[dim]{name} (shown, not graded)[/]", f"{value:.4g}", "-", "", "")
+            table.add_row(Text(f"{name} (shown, not graded)", style="dim"), metric_text(value),
+                          "-", "", "")
         console.print(table)
     problem = next((r for r in result.runs if r.log and r.verdict not in ("pass", "fail")), None)
     if problem:
         console.print("[dim]last lines your code printed (for reading, not evidence):[/]")
-        console.print("\n".join(problem.log.rstrip().splitlines()[-15:]), markup=False,
-                      highlight=False, style="dim")
-    # one logical line each (soft_wrap), so paths and commands in them can be copied
-    console.print(f"verdict: {_verdict(result.verdict)}: {result.reason}", highlight=False,
-                  soft_wrap=True)
+        console.print(Text(inert(problem.log.rstrip(), lines=15, last=True), style="dim"),
+                      overflow="fold")
+    console.print(labelled("verdict:", Text.assemble(_verdict(result.verdict), ": ",
+                                                     inert(result.reason))))
     if result.hint:
-        console.print(f"[bold]next step:[/] {result.hint}", highlight=False, soft_wrap=True)
+        console.print(labelled("next step:", inert(result.hint)))
     seeds = ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)" for r in result.runs)
-    console.print(f"[dim]seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
-                  f"isolation: {result.isolation}[/]", highlight=False)
+    console.print(Text(f"seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
+                       f"isolation: {result.isolation}", style="dim"))
 
 
 def validation_table(rows) -> Table:
+    from mllab.graders.report import metric_text
+
     table = Table(title="mllab validate")
     for column in ("lab", "file", "role", "expected", "got", "ok", "gating metrics mean [min, max]",
                    "seconds"):
         table.add_column(column)
     for row in rows:
-        stats = "; ".join(f"{name} {mean:.3g} [{low:.3g}, {high:.3g}]"
+        stats = "; ".join(f"{name} {metric_text(mean, 3)} [{metric_text(low, 3)}, "
+                          f"{metric_text(high, 3)}]"
                           for name, (mean, low, high) in row.distributions.items())
         table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
-                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or row.reason,
+                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or Text(inert(row.reason)),
                       f"{row.seconds:.1f}")
     return table
 

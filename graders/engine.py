@@ -33,7 +33,7 @@ from mllab.graders import sandbox
 from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
                                    read_regular_file, read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
-                                  Report, SeedRun)
+                                  Report, SeedRun, metric_text)
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
@@ -326,7 +326,7 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
     common = dict(checks=checks, shown=shown, runs=tuple(runs), seconds=round(seconds, 2), **base)
     if failed:
         first = failed[0]
-        reason = (f"{first.label}: {first.median:.4g} (target {first.target}), "
+        reason = (f"{first.label}: {metric_text(first.median)} (target {first.target}), "
                   f"median of {len(runs)} seed(s)")
         return Report(verdict="fail", reason=reason, hint=first.advice, **common)
     if failed_seeds > lab.tolerated_failures:

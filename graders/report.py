@@ -6,6 +6,7 @@ machines (``to_dict``); nothing is computed at render time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 SCHEMA_VERSION = 1
@@ -19,6 +20,19 @@ UNSCORED = frozenset(VERDICTS[:7])  # no metrics: a problem, or the grader's own
 # Details the sandboxed side reports, and the verdict each belongs to.
 ERROR_KINDS = ("syntax-error", "import-error", "missing-function", "bad-signature",
                "runtime-error", "no-output")
+
+# Labs map a NaN, infinite or absurd metric to a cap of this size (exploding_gradients'
+# MSE_CAP, data_leakage's clip): shown to people as "diverged", never as the cap.
+DIVERGED_AT = 1e6
+
+
+def metric_text(value: float, digits: int = 4) -> str:
+    """``value`` for people: ``nan``, ``diverged`` (infinite or at a lab's cap), else ``%.4g``."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value) or abs(value) >= DIVERGED_AT:
+        return "diverged"
+    return f"{value:.{digits}g}"
 
 
 def exit_code(verdict: str) -> int:

@@ -67,6 +67,7 @@ def test_start_never_overwrites_edits_without_force(mllab, tmp_path):
     copy.write_text(copy.read_text() + "\n# my edit\n")
     refused = mllab("start", "tiny_lab")
     assert refused.exit_code == 2 and "--force" in refused.output
+    assert "mllab reset tiny_lab" in flat(refused.output)
     assert copy.read_text().endswith("# my edit\n")
 
     forced = mllab("start", "tiny_lab", "--force")
@@ -76,9 +77,22 @@ def test_start_never_overwrites_edits_without_force(mllab, tmp_path):
 
 
 def test_hints_are_progressive_and_remembered(mllab):
-    shown = [mllab("hint", "tiny_lab").output for _ in range(4)]
-    assert [s.split(":")[0] for s in shown] == ["hint 1/3", "hint 2/3", "hint 3/3", "hint 3/3"]
-    assert "one" in shown[0] and "three" in shown[3]
+    shown = [flat(mllab("hint", "tiny_lab").output) for _ in range(4)]
+    assert [s.split(":")[0] for s in shown[:3]] == ["hint 1/3", "hint 2/3", "hint 3/3 (the last)"]
+    assert "one" in shown[0] and "three" in shown[2]
+    assert shown[3].startswith("no more hints: you have seen all 3 for tiny_lab")
+    assert "mllab hint tiny_lab --all" in shown[3]
+    assert "mllab solution tiny_lab --give-up" in shown[3]
+
+
+def test_hint_all_relists_the_hints_already_shown(mllab):
+    assert "no hints shown yet" in mllab("hint", "tiny_lab", "--all").output
+    mllab("hint", "tiny_lab")
+    mllab("hint", "tiny_lab")
+    again = mllab("hint", "tiny_lab", "--all")
+    assert again.exit_code == 0
+    assert flat(again.output) == "hint 1/3: one hint 2/3: two"
+    assert "hint 3/3" in mllab("hint", "tiny_lab").output  # --all revealed nothing new
 
 
 def test_submit_broken_then_fixed_updates_status(mllab, tmp_path):
@@ -99,6 +113,11 @@ def test_submit_broken_then_fixed_updates_status(mllab, tmp_path):
     assert copy.read_text() == FIX.read_text()  # grading never touches the learner's file
 
 
+def flat(output: str) -> str:
+    """``output`` with every run of whitespace as one space: lines wrap at any width."""
+    return " ".join(output.split())
+
+
 def _status(mllab) -> str:
     rows = json.loads(mllab("list", "--json").output)
     return next(row["status"] for row in rows if row["id"] == "tiny_lab")
@@ -112,13 +131,13 @@ def _status(mllab) -> str:
 def test_submit_problem_files_exit_2_with_a_reason(mllab, name, code, words):
     result = mllab("submit", "tiny_lab", "--file", str(SUBMISSIONS / f"{name}.py"))
     assert result.exit_code == code
-    assert words in result.output and "next step:" in result.output
+    assert words in flat(result.output) and "next step:" in result.output
     assert "Traceback (most recent call last)" not in result.output
 
 
 def test_submit_without_a_copy_says_how_to_start(mllab):
     result = mllab("submit", "tiny_lab")
-    assert result.exit_code == 2 and "mllab start tiny_lab" in result.output
+    assert result.exit_code == 2 and "mllab start tiny_lab" in flat(result.output)
 
 
 def test_reset_restores_broken_copy_and_keeps_edits(mllab, tmp_path):
