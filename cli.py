@@ -260,15 +260,29 @@ def new(lab_id, course):
 @click.argument("lab", type=LAB)
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--secret", envvar="MLLAB_SECRET", default=None,
-              help="Grade 'verified': data and seeds derived from this secret "
-                   "(default: $MLLAB_SECRET; without one, grading is 'local').")
+              help="Grade 'verified': data and seeds derived from this secret (default: "
+                   "$MLLAB_SECRET). Other users see a command line: prefer --secret-file.")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Read the secret from this file (its first line).")
+@click.option("--ask-secret", is_flag=True, help="Type the secret at a hidden prompt.")
+@click.option("--allow-weak-isolation", is_flag=True,
+              help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
 @click.option("--json", "as_json", is_flag=True, help="Print every report as JSON.")
-def grade_class(lab, folder, secret, device, as_json):
+def grade_class(lab, folder, secret, secret_file, ask_secret, allow_weak_isolation, device,
+                as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/<lab>.py) for LAB."""
-    from mllab.graders import Options
+    from mllab.graders import Options, sandbox
     from mllab.graders.batch import class_submissions, grade_class as grade_all
 
+    secret = _secret(secret, secret_file, ask_secret)
+    isolation = sandbox.available_isolation()[0]
+    missing = sandbox.weaknesses(isolation)
+    if secret and missing and not allow_weak_isolation:
+        _fail(f"verified grading needs a sandbox no submission can get out of; missing: "
+              f"{'; '.join(missing)}. Install bubblewrap (`apt-get install bubblewrap`; as a "
+              f"normal user, user namespaces must be allowed) or pass --allow-weak-isolation "
+              f"to grade anyway (every report then says verified: false).")
     submissions = class_submissions(Path(folder), lab.id)
     if not submissions:
         _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
@@ -277,8 +291,30 @@ def grade_class(lab, folder, secret, device, as_json):
                             progress=status.update)
     if as_json:
         click.echo(json.dumps({who: r.to_dict() for who, r in reports.items()}, indent=2))
-    else:
-        console.print(render.class_table(lab, reports))
+        return
+    console.print(render.class_table(lab, reports))
+    if secret and missing:
+        console.print(f"[yellow]not verified:[/] {'; '.join(missing)}", highlight=False)
+
+
+def _secret(given: str | None, file: str | None, ask: bool) -> str | None:
+    """The secret from --secret-file, --ask-secret or --secret (else $MLLAB_SECRET); two of
+    them on one command line are a usage error."""
+    on_command_line = click.get_current_context().get_parameter_source("secret") == \
+        click.core.ParameterSource.COMMANDLINE
+    if on_command_line + (file is not None) + ask > 1:
+        _fail("give the secret one way only: --secret, --secret-file or --ask-secret")
+    if file is not None:
+        try:
+            lines = Path(file).read_text().splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read the secret from {file}: {exc}")
+        given = lines[0] if lines else ""
+    elif ask:
+        given = click.prompt("secret", hide_input=True, err=True)
+    if given is not None and not given.strip():
+        _fail("the secret is empty")
+    return given
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +58,11 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
           progress: Progress = lambda message: None) -> Report:
     """Grade ``file`` for ``lab``; never raises (a grader fault is ``internal-error``)."""
     started = time.monotonic()
+    sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
     base = dict(lab=lab.id, file=str(file), mode="verified" if options.secret else "local",
-                isolation=sandbox.ISOLATION_NOTES[isolation])
+                isolation=sandbox.describe(isolation),
+                verified=bool(options.secret) and not sandbox.weaknesses(isolation))
     try:
         problem = _precheck(file)
         if problem:
@@ -94,13 +95,23 @@ def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
     """(training seed, evaluation seed) per run; evaluation data is always fresh."""
     seeds = options.seeds or lab.seeds
     if options.secret is None:
-        return [(seed, secrets.randbelow(2**31)) for seed in seeds]
+        return [(seed, secrets.randbits(64)) for seed in seeds]
+    return [(_derived(options, lab, seed, "train"), _derived(options, lab, seed, "eval"))
+            for seed in seeds]
 
-    def derived(*parts) -> int:
-        text = ":".join(str(p) for p in (options.secret, lab.id, *parts))
-        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") >> 1
 
-    return [(derived(seed, "train"), derived(seed, "eval")) for seed in seeds]
+def _derived(options: Options, lab: Lab, *parts, bits: int = 64) -> int:
+    """A ``bits``-bit number from the secret; nothing short of the secret predicts it."""
+    text = ":".join(str(p) for p in (options.secret, lab.id, *parts))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> (64 - bits)
+
+
+def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
+    """The seed a run seeds its libraries with: the lab's seed when grading locally; for
+    verified grading an independent 32-bit draw that reveals nothing of the data seeds
+    (32 bits: numpy's legacy seeding and scikit-learn accept no more)."""
+    return train_seed if options.secret is None else _derived(options, lab, train_seed,
+                                                              "child", bits=32)
 
 
 def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
@@ -139,41 +150,97 @@ def _child_env(workdir: Path) -> dict[str, str]:
 
 def _run_one(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
              options: Options, isolation: str) -> SeedRun:
-    workdir = Path(tempfile.mkdtemp(prefix=f"mllab-{lab.id}-"))
-    try:
-        split: Split = grading.make_split(train_seed, eval_seed)
-        shutil.copyfile(file, workdir / "submission.py")
-        with open(workdir / "inputs.pkl", "wb") as fh:
-            pickle.dump({"train": split.train, "eval": split.eval}, fh)
-        (workdir / "job.json").write_text(json.dumps(
-            {"lab_folder": str(lab.folder), "seed": train_seed, "device": options.device,
-             "shown_as": file.name}))
-        limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
-                                memory_mb=lab.memory_mb)
-        readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
-                    lab.folder.parent.parent)
-        child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
-                            workdir, limits, _child_env(workdir), isolation, readable)
-        status = read_status(workdir / "status.json")
+    split: Split = grading.make_split(train_seed, eval_seed)
+    limits = sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s,
+                            memory_mb=lab.memory_mb)
+    job = {"seed": _child_seed(lab, train_seed, options), "device": options.device}
+    with sandbox.run_folder(lab.id) as workdir:
+        child, status = _sandboxed(lab, file, split, job, limits, isolation, workdir)
         common = dict(seed=train_seed, seconds=round(child.seconds, 2),
                       peak_memory_mb=child.peak_memory_mb, log=child.log)
         problem = _problem(child, status, limits)
+        if problem and problem[0] == "internal-error" and \
+                _reference_is_fine(lab, grading, split, job, limits, isolation):
+            problem = ("error", "runtime-error", "the grading harness failed while running your "
+                       f"code ({problem[2].splitlines()[0][:300]}); the lab's reference fix runs "
+                       "cleanly on the same data",
+                       "Leave the modules, builtins and files the grader uses alone, and return "
+                       "from your functions.")
         if problem:
             verdict, detail, reason, hint = problem
             return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason,
                            hint=hint, **common)
         try:
-            metrics = grading.measure(Outputs(workdir / "out"), split.truth)
+            metrics = _measured(grading, workdir, split.truth)
         except InvalidOutput as exc:
             return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message,
                            hint=exc.hint, **common)
-        if not all(math.isfinite(value) for value in metrics.values()):
-            raise ValueError(f"{lab.id}'s measure() returned a non-finite metric: {metrics}")
+        except Exception as exc:  # noqa: BLE001 - whose fault: the reference fix decides
+            if not _reference_is_fine(lab, grading, split, job, limits, isolation):
+                raise
+            return SeedRun(verdict="invalid-output", metrics={}, reason=(
+                f"your outputs could not be scored: {type(exc).__name__}: {exc}").splitlines()[0][:300],
+                hint="Return numbers of a sensible size (probabilities, labels, or values in "
+                     "the data's units).", **common)
         passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
         return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
                        device=status.get("device", ""), **common)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _sandboxed(lab: Lab, file: Path, split: Split, job: dict, limits: sandbox.Limits,
+               isolation: str, workdir: Path) -> tuple[sandbox.ChildRun, dict | None]:
+    """Run ``file`` on ``split``'s inputs in ``workdir``; return the run and its status."""
+    shutil.copyfile(file, workdir / "submission.py")
+    with open(workdir / "inputs.pkl", "wb") as fh:
+        pickle.dump({"train": split.train, "eval": split.eval}, fh)
+    (workdir / "job.json").write_text(json.dumps(
+        {"lab_folder": str(lab.folder), "shown_as": file.name, **job}))
+    readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
+                lab.folder.parent.parent)
+    child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
+                        workdir, limits, _child_env(workdir), isolation, readable,
+                        hidden=_answer_key(lab))
+    return child, read_status(workdir / "status.json")
+
+
+def _measured(grading, workdir: Path, truth) -> dict[str, float]:
+    """The lab's metrics of the outputs in ``workdir``; ValueError if one is not finite."""
+    metrics = grading.measure(Outputs(workdir / "out"), truth)
+    if not all(math.isfinite(value) for value in metrics.values()):
+        raise ValueError(f"a metric is not a finite number: {metrics}")
+    return metrics
+
+
+def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, limits: sandbox.Limits,
+                       isolation: str) -> bool:
+    """Whether the lab's first reference fix runs and is scored cleanly on the same job: the
+    grading process's own evidence that a failure it saw was the submission's doing."""
+    fixes = lab.fixes()
+    if not fixes:
+        return False
+    with sandbox.run_folder(lab.id) as workdir:
+        child, status = _sandboxed(lab, fixes[0], split, job, limits, isolation, workdir)
+        if _problem(child, status, limits):
+            return False
+        try:
+            _measured(grading, workdir, split.truth)
+        except Exception:  # noqa: BLE001 - any failure here is the grader's own
+            return False
+    return True
+
+
+def _answer_key(lab: Lab) -> tuple[Path, ...]:
+    """What a run must not see in the folders it reads: the lab's reference fixes and
+    non-fixes, every other lab, the data generators, git history."""
+    roots = {CHILD_SCRIPT.parents[1], lab.folder.parent.parent}
+    hidden = [lab.folder / "fixes", lab.folder / "non_fixes"]
+    hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
+               if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
+    hidden += [root / ".git" for root in roots]
+    # A lab whose sandboxed side (grading.py, for now) imports the generators needs them.
+    if "datasets" not in (lab.folder / "grading.py").read_text():
+        hidden += [root / "datasets" for root in roots]
+    return tuple(path for path in hidden if path.exists())
 
 
 def _problem(child: sandbox.ChildRun, status: dict | None,
