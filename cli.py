@@ -502,13 +502,18 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--address", default=None,
               help="With --backend ray: the cluster's address (default: a local Ray instance).")
 @click.option("--secret", envvar="MLLAB_SECRET", default=None,
-              help="Grade 'verified': data and seeds derived from this secret "
-                   "(default: $MLLAB_SECRET; without one, grading is 'local').")
+              help="Grade 'verified': data and seeds derived from this secret (default: "
+                   "$MLLAB_SECRET). Other users see a command line: prefer --secret-file.")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Read the secret from this file (its first line).")
+@click.option("--ask-secret", is_flag=True, help="Type the secret at a hidden prompt.")
+@click.option("--allow-weak-isolation", is_flag=True,
+              help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
-def grade_class(lab, folder, out, jobs, force, backend, address, secret, device, timeout,
-                as_json):
+def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_file,
+                ask_secret, allow_weak_isolation, device, timeout, as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
     Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
@@ -517,12 +522,19 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, device,
     """
     from dataclasses import asdict
 
-    from mllab.graders import Options
+    from mllab.graders import Options, sandbox
     from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
     from mllab.graders.ray_backend import RayUnavailable
 
+    secret = _secret(secret, secret_file, ask_secret)
+    missing = sandbox.weaknesses(sandbox.available_isolation()[0])
+    if secret and missing and not allow_weak_isolation:
+        _fail(f"verified grading needs a sandbox no submission can get out of: install "
+              f"bubblewrap (`apt-get install bubblewrap`; as a normal user, user namespaces must "
+              f"be allowed) or pass --allow-weak-isolation to grade anyway (every report then "
+              f"says verified: false). Missing: {'; '.join(missing)}")
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
     options = Options(device=device, secret=secret, timeout_s=timeout)
@@ -555,6 +567,26 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, device,
                       f"{plan.out}/<student>/{RESULTS}", markup=False, highlight=False,
                       soft_wrap=True)
     sys.exit(3 if summary.regrade else 0)
+
+
+def _secret(given: str | None, file: str | None, ask: bool) -> str | None:
+    """The secret from --secret-file, --ask-secret or --secret (else $MLLAB_SECRET); two of
+    them on one command line are a usage error."""
+    on_command_line = click.get_current_context().get_parameter_source("secret") == \
+        click.core.ParameterSource.COMMANDLINE
+    if on_command_line + (file is not None) + ask > 1:
+        _fail("give the secret one way only: --secret, --secret-file or --ask-secret")
+    if file is not None:
+        try:
+            lines = Path(file).read_text().splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read the secret from {file}: {exc}")
+        given = lines[0] if lines else ""
+    elif ask:
+        given = click.prompt("secret", hide_input=True, err=True)
+    if given is not None and not given.strip():
+        _fail("the secret is empty")
+    return given
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,9 +98,11 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
           progress: Progress = lambda message: None) -> Report:
     """Grade ``file`` for ``lab``; never raises (a grader fault is ``internal-error``)."""
     started = time.monotonic()
+    sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
     base = dict(lab=lab.id, file=str(file), mode="verified" if options.secret else "local",
-                isolation=sandbox.ISOLATION_NOTES[isolation])
+                isolation=sandbox.describe(isolation),
+                verified=bool(options.secret) and not sandbox.weaknesses(isolation))
     try:
         problem = _precheck(file)
         if problem:
@@ -136,13 +137,23 @@ def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
         return list(options.seed_pairs)
     seeds = options.seeds or lab.seeds
     if options.secret is None:
-        return [(seed, secrets.randbelow(2**31)) for seed in seeds]
+        return [(seed, secrets.randbits(64)) for seed in seeds]
+    return [(_derived(options, lab, seed, "train"), _derived(options, lab, seed, "eval"))
+            for seed in seeds]
 
-    def derived(*parts) -> int:
-        text = ":".join(str(p) for p in (options.secret, lab.id, *parts))
-        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") >> 1
 
-    return [(derived(seed, "train"), derived(seed, "eval")) for seed in seeds]
+def _derived(options: Options, lab: Lab, *parts, bits: int = 64) -> int:
+    """A ``bits``-bit number from the secret; nothing short of the secret predicts it."""
+    text = ":".join(str(p) for p in (options.secret, lab.id, *parts))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> (64 - bits)
+
+
+def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
+    """The seed a run seeds its libraries with: the lab's seed when grading locally; for
+    verified grading an independent 32-bit draw that reveals nothing of the data seeds
+    (32 bits: numpy's legacy seeding and scikit-learn accept no more)."""
+    return train_seed if options.secret is None else _derived(options, lab, train_seed,
+                                                              "child", bits=32)
 
 
 def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
@@ -182,41 +193,82 @@ def _child_env(workdir: Path) -> dict[str, str]:
 
 def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
               options: Options, isolation: str, progress: Progress) -> SeedRun:
-    """Run every stage of one seed, each in a fresh sandbox; score what they returned."""
+    """Run every stage of one seed, each in a fresh sandbox; score what they returned.
+
+    Only this process declares ``internal-error``, from its own evidence: when a run
+    reports a fault of the harness, or its outputs break ``measure``, the lab's first
+    reference fix goes through the same stages on the same data; if it comes out clean,
+    the fault was the submission's doing.
+    """
     split: Split = grading.make_split(train_seed, eval_seed)
-    stages = split.plan()
-    kept: dict[str, bytes] = {}  # output name -> .npy bytes, held in this process only
-    seconds, peak, device = 0.0, 0.0, ""
-    for number, stage in enumerate(stages, start=1):
-        if len(stages) > 1:
-            progress(f"run {number}/{len(stages)}: {stage.name}")
-        inputs = {key: _carried(kept, value) for key, value in stage.inputs.items()}
-        child, status, problem = _run_stage(lab, file, stage, inputs, train_seed, options,
-                                            isolation, kept)
-        seconds += child.seconds
-        peak = max(peak, child.peak_memory_mb)
-        common = dict(seed=train_seed, seconds=round(seconds, 2), peak_memory_mb=peak,
-                      log=child.log)
-        if problem:
-            verdict, detail, reason, hint = problem
-            return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason, hint=hint,
-                           **common)
-        device = str(status.get("device", ""))[:20]
+    job = {"seed": _child_seed(lab, train_seed, options), "device": options.device}
+    outcome = _stages(lab, file, split, job, options, isolation, progress)
+    common = dict(seed=train_seed, seconds=round(outcome.seconds, 2),
+                  peak_memory_mb=outcome.peak_memory_mb, log=outcome.log)
+    problem = outcome.problem
+    if problem and problem[0] == "internal-error" and \
+            _reference_is_fine(lab, grading, split, job, options, isolation):
+        problem = ("error", "runtime-error", "the grading harness failed while running your "
+                   f"code ({problem[2].splitlines()[0][:300]}); the lab's reference fix runs "
+                   "cleanly on the same data",
+                   "Leave the modules, builtins and files the grader uses alone, and return "
+                   "from your functions.")
+    if problem:
+        verdict, detail, reason, hint = problem
+        return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason, hint=hint,
+                       **common)
     try:
-        metrics = grading.measure(Outputs(kept), split.truth)
+        metrics = _measured(grading, outcome.kept, split.truth)
     except InvalidOutput as exc:
         return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message, hint=exc.hint,
                        **common)
-    if not all(math.isfinite(value) for value in metrics.values()):
-        raise ValueError(f"{lab.id}'s measure() returned a non-finite metric: {metrics}")
+    except Exception as exc:  # noqa: BLE001 - whose fault: the reference fix decides
+        if not _reference_is_fine(lab, grading, split, job, options, isolation):
+            raise
+        return SeedRun(verdict="invalid-output", metrics={}, reason=(
+            f"your outputs could not be scored: {type(exc).__name__}: {exc}").splitlines()[0][:300],
+            hint="Return numbers of a sensible size (probabilities, labels, or values in the "
+                 "data's units).", **common)
     passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
-    return SeedRun(verdict="pass" if passed else "fail", metrics=metrics, device=device,
-                   **common)
+    return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
+                   device=outcome.device, **common)
 
 
 def lab_limits(lab: Lab, options: Options) -> sandbox.Limits:
     """The budget of each of the lab's sandboxed runs."""
     return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb)
+
+
+@dataclass
+class _Outcome:
+    """What a seed's stages left: the kept outputs, or the problem that stopped them."""
+
+    kept: dict[str, bytes]
+    problem: tuple[str, str, str, str] | None = None
+    seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    log: str = ""
+    device: str = ""
+
+
+def _stages(lab: Lab, file: Path, split: Split, job: dict, options: Options, isolation: str,
+            progress: Progress = lambda message: None) -> _Outcome:
+    """Run ``split``'s stages in turn, each in a fresh sandbox, until one cannot be scored."""
+    stages = split.plan()
+    outcome = _Outcome(kept={})  # output name -> .npy bytes, held in this process only
+    for number, stage in enumerate(stages, start=1):
+        if len(stages) > 1:
+            progress(f"run {number}/{len(stages)}: {stage.name}")
+        inputs = {key: _carried(outcome.kept, value) for key, value in stage.inputs.items()}
+        child, status, outcome.problem = _run_stage(lab, file, stage, inputs, job, options,
+                                                    isolation, outcome.kept)
+        outcome.seconds += child.seconds
+        outcome.peak_memory_mb = max(outcome.peak_memory_mb, child.peak_memory_mb)
+        outcome.log = child.log
+        if outcome.problem:
+            break
+        outcome.device = str(status.get("device", ""))[:20]
+    return outcome
 
 
 def _carried(kept: dict[str, bytes], value: Any) -> Any:
@@ -241,27 +293,26 @@ def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, b
             kept[name] = read_regular_file(path, MAX_ARRAY_BYTES)
 
 
-def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, seed: int,
-               options: Options, isolation: str, kept: dict[str, bytes]):
+def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, job: dict, options: Options,
+               isolation: str, kept: dict[str, bytes]):
     """Run ``stage`` in a fresh sandbox and add its outputs to ``kept``.
 
     Returns (ChildRun, status, problem): ``problem`` is (verdict, detail, reason, hint)
     when the run could not be scored, else None.
     """
-    workdir = Path(tempfile.mkdtemp(prefix=f"mllab-{lab.id}-"))
-    try:
+    limits = lab_limits(lab, options)
+    with sandbox.run_folder(lab.id) as workdir:
         shutil.copyfile(file, workdir / "submission.py")
         with open(workdir / "inputs.pkl", "wb") as fh:
             pickle.dump(inputs, fh)  # written here, read by the child: never the other way round
         (workdir / "job.json").write_text(json.dumps(
             {"harness": str(lab.harness_file), "entry": stage.entry,
-             "required": list(lab.required), "seed": seed, "device": options.device,
-             "shown_as": file.name}))
+             "required": list(lab.required), "shown_as": file.name, **job}))
         readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
                     lab.folder.parent.parent)
-        limits = lab_limits(lab, options)
         child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
-                            workdir, limits, _child_env(workdir), isolation, readable)
+                            workdir, limits, _child_env(workdir), isolation, readable,
+                            hidden=_answer_key(lab))
         status = read_status(workdir / "status.json")
         problem = _problem(child, status, limits)
         if problem is None:
@@ -270,8 +321,44 @@ def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, seed: int,
             except InvalidOutput as exc:
                 problem = ("invalid-output", "", exc.message, exc.hint)
         return child, status, problem
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _measured(grading, kept: dict[str, bytes], truth) -> dict[str, float]:
+    """The lab's metrics of the kept outputs; ValueError if one is not finite."""
+    metrics = grading.measure(Outputs(kept), truth)
+    if not all(math.isfinite(value) for value in metrics.values()):
+        raise ValueError(f"a metric is not a finite number: {metrics}")
+    return metrics
+
+
+def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Options,
+                       isolation: str) -> bool:
+    """Whether the lab's first reference fix goes through the same stages on the same data
+    and is scored cleanly: the grading process's own evidence that a failure it saw was the
+    submission's doing."""
+    fixes = lab.fixes()
+    if not fixes:
+        return False
+    outcome = _stages(lab, fixes[0], split, job, options, isolation)
+    if outcome.problem:
+        return False
+    try:
+        _measured(grading, outcome.kept, split.truth)
+    except Exception:  # noqa: BLE001 - any failure here is the grader's own
+        return False
+    return True
+
+
+def _answer_key(lab: Lab) -> tuple[Path, ...]:
+    """What a run must not see in the folders it reads: the lab's grading code, reference
+    fixes and non-fixes, every other lab, the data generators, git history. Of the lab
+    only ``harness.py`` (and its texts) stays readable."""
+    roots = {CHILD_SCRIPT.parents[1], lab.folder.parent.parent}
+    hidden = [lab.folder / "fixes", lab.folder / "non_fixes", lab.folder / "grading.py"]
+    hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
+               if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
+    hidden += [root / name for root in roots for name in (".git", "datasets", "skeleton")]
+    return tuple(path for path in hidden if path.exists())
 
 
 def _problem(child: sandbox.ChildRun, status: dict | None,

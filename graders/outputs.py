@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import stat
 from pathlib import Path
@@ -56,6 +57,33 @@ def read_status(path: Path) -> dict | None:
     return status if isinstance(status, dict) and isinstance(status.get("kind"), str) else None
 
 
+def _parse_npy(raw: bytes, what: str) -> np.ndarray:
+    """The numeric array in ``raw`` (a ``.npy`` file); its header must describe exactly the
+    bytes that follow it, checked before anything is allocated."""
+    stream = io.BytesIO(raw)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"format version {version}")
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0) else
+                       np.lib.format.read_array_header_2_0)
+        shape, fortran_order, dtype = read_header(stream)
+    except (ValueError, TypeError, SyntaxError) as exc:
+        raise InvalidOutput(f"{what}: not a plain numeric array ({str(exc)[:200]})",
+                            "Return numbers, not Python objects.") from None
+    if dtype.kind not in "biuf":
+        raise InvalidOutput(f"{what}: expected numbers, got dtype {dtype}",
+                            "Return a numpy array or a CPU tensor of numbers.")
+    count = math.prod(shape)
+    data_bytes = len(raw) - stream.tell()
+    if count < 0 or count * dtype.itemsize != data_bytes:
+        raise InvalidOutput(f"{what}: the file claims shape {shape} of {dtype} but holds "
+                            f"{data_bytes} bytes of data",
+                            "Return a numpy array or a CPU tensor; do not write the file yourself.")
+    values = np.frombuffer(raw, dtype=dtype, count=count, offset=stream.tell())
+    return values.reshape(shape, order="F" if fortran_order else "C")
+
+
 class Outputs:
     """The arrays one seed's runs returned (name -> raw ``.npy`` bytes), validated on demand."""
 
@@ -68,11 +96,7 @@ class Outputs:
         if name not in self.raw:
             raise InvalidOutput(f"{what}: nothing was returned",
                                 "Keep the original functions' return values.")
-        try:
-            return np.load(io.BytesIO(self.raw[name]), allow_pickle=False)
-        except ValueError as exc:
-            raise InvalidOutput(f"{what}: not a plain numeric array ({exc})",
-                                "Return numbers, not Python objects.") from None
+        return _parse_npy(self.raw[name], what)
 
     def array(self, name: str, length: int | None, *, kind: str = "float", what: str = "",
               finite: bool = True) -> np.ndarray:
@@ -86,9 +110,6 @@ class Outputs:
             raise ValueError("finite=False is only for kind='float'")  # a lab author's slip
         what = what or name
         values = self.raw_array(name, what)
-        if values.dtype.kind not in "biuf":
-            raise InvalidOutput(f"{what}: expected numbers, got dtype {values.dtype}",
-                                "Return a numpy array or a CPU tensor of numbers.")
         if values.ndim == 2 and values.shape[1] == 1 or values.ndim == 0:
             values = values.reshape(-1)
         if values.ndim != 1 or length is not None and values.shape != (length,) or not values.size:

@@ -89,6 +89,9 @@ class Report:
     mode: str  # "local" (learner's machine, not certified) or "verified"
     isolation: str
     seconds: float
+    # a verdict no student can forge: graded with a secret, in a sandbox that is unprivileged,
+    # sealed and hides the answer key (bubblewrap); False for local grading
+    verified: bool = False
     checks: tuple[CheckResult, ...] = ()
     shown: dict[str, float] = field(default_factory=dict)  # reported, never gated
     runs: tuple[SeedRun, ...] = ()

@@ -2,12 +2,21 @@
 
 The strongest isolation the system allows is used, in this order:
 
-* ``bwrap``: PID and network namespaces, the whole filesystem read-only except
-  the run's own folder, a private ``/tmp``;
-* ``unshare``: PID and network namespaces (filesystem not protected);
+* ``bwrap``: an unprivileged user with no capability, own PID, network, IPC and
+  UTS namespaces, and a read-only view of only what a run needs (the system's
+  ``/usr`` and ``/etc``, the Python environment, mllab, the lab's course), minus
+  the answer key (``hidden``); it can write its own folder and a private,
+  size-limited ``/tmp`` and ``/dev/shm``, nothing else;
+* ``unshare``: PID and network namespaces (files not protected);
 * ``process-group``: a new session killed as a group, with this process as the
   subreaper so a ``setsid()`` daemon is still found and killed (no network
   isolation).
+
+When mllab runs as root, a run never keeps root's power: the command is told to
+switch to ``RUN_UID`` (``$MLLAB_RUN_AS``, see ``drop_privileges``) before it runs
+untrusted code, and its folder is handed to that user. Where that user cannot
+read the Python environment (a level's probe fails), the run keeps root and the
+level's description says so.
 
 Whatever the level, the parent watches the whole process tree: wall clock,
 resident memory, number of processes and bytes printed, and kills every
@@ -17,23 +26,36 @@ process of the run when a budget is exceeded or the run ends.
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
+import re
 import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections import deque
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 POLL_S = 0.05
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+RUN_UID = RUN_GID = 65534  # nobody / nogroup: who a run becomes when mllab runs as root
+RUN_AS_VAR = "MLLAB_RUN_AS"
+WORKDIR_PREFIX = "mllab-"
+RUN_FOLDER = re.compile(r"mllab-[a-z0-9_]+-([0-9]+)-[a-z0-9_]{8}")  # <lab>-<grader pid>-<random>
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable places a run could leave files in
+# What a bubblewrap run sees of the system besides the Python environment and mllab: no
+# /home, /root, /run (sockets of the desktop session), /var, /srv or /work.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
 
 ISOLATION_NOTES = {
-    "bwrap": "bubblewrap: own PID and network namespaces, read-only filesystem",
+    "bwrap": "bubblewrap: unprivileged, own PID and network namespaces, read-only view of "
+             "the system, answer key hidden",
     "unshare": "unshare: own PID and network namespaces; files not protected",
     "process-group": "process group only: network NOT isolated, files not protected",
 }
@@ -45,6 +67,7 @@ class Limits:
     memory_mb: int
     output_bytes: int = 2_000_000
     max_processes: int = 64
+    scratch_mb: int = 256  # size of a bubblewrap run's private /tmp, and of its /dev/shm
 
 
 @dataclass(frozen=True)
@@ -60,27 +83,149 @@ class ChildRun:
     isolation: str
 
 
-def _probe(prefix: list[str]) -> bool:
-    try:
-        done = subprocess.run(prefix + ["true"], capture_output=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+# ---------------------------------------------------------------- privileges
 
 
-def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = ()) -> list[str]:
-    # The private /tmp hides other runs' files; what the run must read (the Python
-    # environment, mllab, the lab's course) is mounted back, read-only, in case it lives there.
-    shown = [arg for path in readable for arg in ("--ro-bind", path, path)]
+def _prctl(option: int, value: int) -> None:
+    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def drop_privileges() -> None:
+    """In a run, before untrusted code: become ``$MLLAB_RUN_AS`` (set when mllab runs as
+    root) with no capability, and make sure no setuid program can give power back."""
+    wanted = os.environ.pop(RUN_AS_VAR, "")
+    parent = os.getppid()
+    if wanted:
+        uid, gid = (int(part) for part in wanted.split(":"))
+        last_cap = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+        for cap in range(last_cap + 1):
+            _prctl(24, cap)  # PR_CAPBSET_DROP: not even an exec can bring a capability back
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)  # from root to another uid: every capability is cleared
+        if os.getuid() == 0 or os.geteuid() == 0:
+            raise OSError("still root after dropping privileges")
+    _prctl(38, 1)  # PR_SET_NO_NEW_PRIVS
+    _die_with_parent()  # a change of user cleared it
+    if os.getppid() != parent:
+        os._exit(1)  # the grader died meanwhile
+
+
+def _die_with_parent() -> None:
+    """Get SIGKILL when the process that started this one dies (PR_SET_PDEATHSIG)."""
+    _prctl(1, signal.SIGKILL)
+
+
+def _run_as(isolation: str) -> tuple[int, int] | None:
+    """The (uid, gid) a run at ``isolation`` switches to; None when it keeps the grader's."""
+    if os.geteuid() != 0 or not _probe(isolation, drop=True):
+        return None
+    return RUN_UID, RUN_GID
+
+
+def unprivileged(isolation: str) -> bool:
+    """Whether a run at ``isolation`` holds neither root's uid nor any capability."""
+    return os.geteuid() != 0 or _run_as(isolation) is not None
+
+
+def describe(isolation: str) -> str:
+    """The isolation as reports name it, saying when a run keeps root's power."""
+    note = ISOLATION_NOTES[isolation]
+    if not unprivileged(isolation):
+        note += (f"; runs as ROOT (uid {RUN_UID} cannot read the Python environment "
+                 f"{sys.base_prefix})")
+    return note
+
+
+def weaknesses(isolation: str) -> list[str]:
+    """What ``isolation`` lacks for verified grading (unprivileged, sealed, answer key
+    hidden); empty when it has all of it."""
+    missing = []
+    if isolation != "bwrap":
+        if "bwrap" in available_isolation():
+            missing.append(f"the {isolation} level was chosen instead of bubblewrap")
+        else:
+            missing.append("bubblewrap " + ("cannot create namespaces here (user namespaces "
+                                            "disabled?)" if shutil.which("bwrap")
+                                            else "is not installed"))
+    if not unprivileged(isolation):
+        missing.append(f"uid {RUN_UID} cannot read the Python environment {sys.base_prefix}")
+    return missing
+
+
+# ---------------------------------------------------------------- levels
+
+
+def _system_view() -> list[str]:
+    args = []
+    for name in SYSTEM_DIRS:
+        if os.path.islink(name):
+            args += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            args += ["--ro-bind", name, name]
+    for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA, where present
+        args += ["--dev-bind", device, device]
+    return args
+
+
+def _within(path: str, folders) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def _parents(paths: list[str]) -> list[str]:
+    """``--dir`` for every folder above ``paths`` that the sandbox's empty root lacks,
+    world-traversable (bubblewrap would create them 0700, closed to an unprivileged run)."""
+    mounted = (*SYSTEM_DIRS, "/tmp", "/dev", "/proc")
+    found = dict.fromkeys(str(parent) for path in paths for parent in reversed(Path(path).parents)
+                          if str(parent) != "/" and not _within(str(parent), mounted))
+    return [arg for parent in found for arg in ("--perms", "0755", "--dir", parent)]
+
+
+def _hide(paths: tuple[str, ...]) -> list[str]:
+    """An empty read-only folder over each folder of ``paths``, an empty file over each file."""
+    args = []
+    for path in paths:
+        if os.path.isdir(path):
+            args += ["--tmpfs", path, "--remount-ro", path]
+        elif os.path.exists(path):
+            args += ["--ro-bind", "/dev/null", path]
+    return args
+
+
+def _python_paths() -> list[str]:
+    """The folders the interpreter needs: its environment and the one it was made from."""
+    found = []
+    for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                 os.path.dirname(os.path.realpath(sys.executable))):
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
+                  scratch_mb: int = 256) -> list[str]:
+    paths = [p for p in dict.fromkeys([*_python_paths(), *readable]) if os.path.exists(p)]
+    shown = [p for p in paths if not _within(p, [q for q in paths if q != p])]
+    scratch = str(scratch_mb * 2**20)
+    user = [] if os.geteuid() == 0 else [  # root drops to RUN_UID itself (drop_privileges)
+        "--unshare-user", "--uid", str(RUN_UID), "--gid", str(RUN_GID), "--disable-userns",
+        "--cap-drop", "ALL"]
     return [
-        "bwrap", "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
-        "--tmpfs", "/tmp", *shown, "--bind", workdir, workdir, "--chdir", workdir,
-        "--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session", "--",
+        "bwrap", *user, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+        *_system_view(), "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm",
+        *_parents([*shown, workdir]),
+        *(arg for path in shown for arg in ("--ro-bind", path, path)),
+        "--bind", workdir, workdir, *_hide(hidden), "--remount-ro", "/",
+        "--chdir", workdir, "--",
     ]
 
 
 def _unshare_prefix() -> list[str]:
-    user = [] if os.geteuid() == 0 else ["--map-root-user"]
+    user = [] if os.geteuid() == 0 else ["--map-current-user"]  # no capability inside
     # A shell as PID 1 keeps the submission from running as the namespace's init,
     # which the kernel shields from its own signals (so os.abort() would not crash).
     return ["unshare", *user, "--pid", "--fork", "--net", "--mount-proc", "--kill-child",
@@ -88,22 +233,90 @@ def _unshare_prefix() -> list[str]:
 
 
 @cache
+def _probe(isolation: str, drop: bool = False) -> bool:
+    """Whether ``isolation`` works here; with ``drop``, whether a run can also become
+    ``RUN_UID`` and still import the Python environment (numpy)."""
+    if isolation != "process-group" and not shutil.which(isolation):
+        return False
+    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as folder:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        command = ["true"]
+        if drop:
+            os.chown(folder, RUN_UID, RUN_GID)
+            env[RUN_AS_VAR] = f"{RUN_UID}:{RUN_GID}"
+            command = [sys.executable, "-I", __file__]
+        try:
+            done = subprocess.run(_prefix(isolation, folder, (str(Path(__file__).parent),)) +
+                                  command, capture_output=True, timeout=30, cwd=folder, env=env)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return done.returncode == 0
+
+
+@cache
 def available_isolation() -> tuple[str, ...]:
     """Isolation levels that work on this machine, strongest first."""
-    levels = []
-    if shutil.which("bwrap") and _probe(_bwrap_prefix("/tmp")):
-        levels.append("bwrap")
-    if shutil.which("unshare") and _probe(_unshare_prefix()):
-        levels.append("unshare")
-    return (*levels, "process-group")
+    return tuple(level for level in ("bwrap", "unshare") if _probe(level)) + ("process-group",)
 
 
-def _prefix(isolation: str, workdir: str, readable: tuple[str, ...]) -> list[str]:
+def _prefix(isolation: str, workdir: str, readable: tuple[str, ...],
+            hidden: tuple[str, ...] = (), scratch_mb: int = 256) -> list[str]:
     if isolation == "bwrap":
-        return _bwrap_prefix(workdir, readable)
+        return _bwrap_prefix(workdir, readable, hidden, scratch_mb)
     if isolation == "unshare":
         return _unshare_prefix()
     return []
+
+
+# ---------------------------------------------------------------- run folders
+
+
+@contextmanager
+def run_folder(name: str):
+    """A fresh folder for one run, named after this process (see ``remove_stale_run_folders``),
+    removed afterwards whatever the run left in it."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{name}-{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_run_folders() -> None:
+    """Remove run folders whose grading process is gone (a grader killed mid-run)."""
+    ours = {os.geteuid(), RUN_UID}
+    with suppress(OSError):
+        for entry in os.scandir(tempfile.gettempdir()):
+            owner = RUN_FOLDER.fullmatch(entry.name)
+            if owner and entry.is_dir(follow_symlinks=False) and \
+                    entry.stat(follow_symlinks=False).st_uid in ours and \
+                    not _alive(int(owner.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_scratch(uid: int, since: float, keep: Path) -> None:
+    """Remove what the run's own user created in the shared scratch folders since ``since``,
+    except ``keep`` (levels without a private /tmp; only runs with a uid of their own)."""
+    for folder in SCRATCH:
+        with suppress(OSError):
+            for entry in os.scandir(folder):
+                info = entry.stat(follow_symlinks=False)
+                if info.st_uid == uid and info.st_ctime >= since and entry.path != str(keep):
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        with suppress(OSError):
+                            os.unlink(entry.path)
 
 
 # ---------------------------------------------------------------- process tree
@@ -214,20 +427,30 @@ class _Tail(threading.Thread):
 
 
 def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
-        isolation: str | None = None, readable: tuple[Path, ...] = ()) -> ChildRun:
+        isolation: str | None = None, readable: tuple[Path, ...] = (),
+        hidden: tuple[Path, ...] = ()) -> ChildRun:
     """Run ``argv`` in ``workdir`` under ``limits``; nothing of it survives the call.
 
-    ``readable``: folders the run must be able to read even where the isolation hides
-    their location (bubblewrap's private ``/tmp``).
+    ``readable``: folders the run must be able to read (bubblewrap shows it nothing else of
+    the disk but the system folders and the Python environment). ``hidden``: files and
+    folders inside those it must not see (bubblewrap only). When mllab runs as root the
+    command is told (``$MLLAB_RUN_AS``) to become ``RUN_UID``, who then owns ``workdir``.
     """
     isolation = isolation or available_isolation()[0]
+    run_as = _run_as(isolation)
+    env = dict(env)
+    if run_as:
+        os.chown(workdir, *run_as)
+        env[RUN_AS_VAR] = "%d:%d" % run_as
     _become_subreaper()
     ours_before = {p for p, (pp, _, _) in _process_table().items() if pp == os.getpid()}
-    started = time.monotonic()
+    started, started_wall = time.monotonic(), time.time()
+    prefix = _prefix(isolation, str(workdir), tuple(str(p) for p in readable if p.exists()),
+                     tuple(str(p) for p in hidden), limits.scratch_mb)
     proc = subprocess.Popen(
-        _prefix(isolation, str(workdir), tuple(str(p) for p in readable if p.exists())) + argv, cwd=workdir, env=env,
+        prefix + argv, cwd=workdir, env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_die_with_parent,  # a killed grader ends its run
     )
     tail = _Tail(proc.stdout)
     tail.start()
@@ -254,6 +477,8 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
         proc.wait()
         tail.join(timeout=5)
         proc.stdout.close()
+        if run_as and isolation != "bwrap":  # bubblewrap's scratch folders are private
+            _sweep_scratch(run_as[0], started_wall - 1, keep=workdir)
     if tail.total > limits.output_bytes and stopped_for is None:
         stopped_for = "output"
     return ChildRun(
@@ -278,3 +503,8 @@ def _signal_name(returncode: int, isolation: str) -> str | None:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
+
+
+if __name__ == "__main__":  # the probe of _probe(drop=True): python -I sandbox.py
+    drop_privileges()
+    import numpy  # noqa: F401 - the run's user can read the Python environment

@@ -6,6 +6,7 @@ no process of the run may be left and the submission's folder must be unchanged.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from mllab.graders import Options, grade
 from mllab.graders.report import exit_code
 from mllab.graders.sandbox import available_isolation
 
-LEFTOVER_MARKERS = ("mllab-tiny_lab-", "sleep 1000.4242")
+# run folders are named after their grading process: other graders on the machine do not count
+LEFTOVER_MARKERS = (f"mllab-tiny_lab-{os.getpid()}-", "sleep 1000.4242")
 
 # name -> (expected verdict(s), words the learner must see, per-seed timeout)
 CASES = {
