@@ -108,8 +108,8 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     if not lab.calibration:
         rows.append(Row(lab=lab.id, file="lab.toml", role="text", expected="calibrated",
-                        verdict="-", ok=False, reason="no [calibration] yet: paste the "
-                        "distributions of `mllab validate ID --seeds 20`", seconds=0.0,
+                        verdict="-", ok=False, reason="no calibration yet: paste the "
+                        "distributions `mllab validate ID --seeds 20` prints into lab.toml", seconds=0.0,
                         distributions={}))
     return rows
 
