@@ -1,42 +1,71 @@
-"""Grading for eval_mode_forgotten: runs only in the grading process (data, metrics).
+"""Grading for eval_mode_forgotten: one trained model, asked the same thing three ways.
 
-``make_split`` draws this seed's world and data and chooses every input the
-sandboxed runs get; ``measure`` scores the arrays they returned against ``truth``,
-which never leaves this process. Every check belongs here, never in harness.py.
+``make_split`` and ``measure`` run in the grading process; the sandboxed runs never
+see a label. Each seed takes four fresh runs: the first trains the submission and
+returns its model pickled (bytes this process never unpickles); each of the others
+loads that model in a new process, with nothing else carried over:
+
+- ``tray``: every evaluation scan in one ``predict`` call;
+- ``again``: the same scans in an order shuffled here (and put back here), so a
+  network whose marks depend on randomness or on the other scans in the call
+  disagrees with itself, and no cache can carry an answer over;
+- ``desk``: a few hundred of those scans, one ``predict`` call each, drawn with a
+  class mix of their own (the desk's mix is not the line's), so marks that
+  depend on which other scans share the call cannot match the tray.
+
+``measure`` checks accuracy on the tray, that the repeat gives the same marks,
+and that each scan alone gets the mark it got in the tray (and is right).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from mllab.graders import Split
+from mllab.datasets.glyphs import N_CLASSES, glyphs
+from mllab.graders import Carry, Split, Stage
+from mllab.graders.outputs import InvalidOutput
 
-N_FEATURES = 10
-
-
-def world(eval_seed: int) -> np.ndarray:
-    """This grading's decision direction: the first 3 columns carry a tenth of the signal."""
-    direction = np.random.default_rng([eval_seed, 0]).standard_normal(N_FEATURES)
-    direction[:3] *= 1.0 / np.linalg.norm(direction[:3])
-    direction[3:] *= 3.0 / np.linalg.norm(direction[3:])
-    return direction
-
-
-def rows(direction: np.ndarray, seed: int, n_rows: int):
-    """``n_rows`` labelled points of the world whose decision direction is ``direction``."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_rows, N_FEATURES))
-    return X, (X @ direction + 0.5 * rng.standard_normal(n_rows) > 0).astype(int)
+TRAIN_SCANS = 4_000
+EVAL_SCANS = 2_000
+DESK_SCANS = 300  # one predict() call each: the slow part of a run
+DESK_MIX = 0.5  # Dirichlet concentration of the desk's class mix (lower: more lopsided)
 
 
 def make_split(train_seed: int, eval_seed: int) -> Split:
-    # One world per grading: training and evaluation rows come from the same problem,
-    # and an answer that was not learned from the training rows is wrong.
-    direction = world(eval_seed)
-    X_eval, y_eval = rows(direction, eval_seed, 2000)
-    return Split(train=rows(direction, train_seed, 2000), eval=X_eval, truth=y_eval)
+    images, labels = glyphs(EVAL_SCANS, eval_seed)
+    rng = np.random.default_rng([eval_seed, 1])
+    order = rng.permutation(EVAL_SCANS)
+    mix = rng.dirichlet(np.full(N_CLASSES, DESK_MIX))[labels]
+    desk = rng.choice(EVAL_SCANS, DESK_SCANS, replace=False, p=mix / mix.sum())
+    model = Carry("model")
+    return Split(truth={"labels": labels, "order": order, "desk": desk}, stages=(
+        Stage("train", {"train": glyphs(TRAIN_SCANS, train_seed)}, outputs=("model",)),
+        Stage("tray", {"model": model, "scans": images}, outputs=("tray",), entry="tray"),
+        Stage("again", {"model": model, "scans": images[order]}, outputs=("again",),
+              entry="again"),
+        Stage("desk", {"model": model, "scans": images[desk]}, outputs=("desk",), entry="desk"),
+    ))
 
 
-def measure(outputs, truth: np.ndarray) -> dict[str, float]:
-    pred = outputs.array("pred", len(truth), kind="binary", what="predict()")
-    return {"accuracy": float((pred == truth).mean())}
+def marks(outputs, name: str, length: int, what: str) -> np.ndarray:
+    """Output ``name`` as ``length`` mark numbers 0..9, or InvalidOutput."""
+    values = outputs.array(name, length, what=what)
+    if not np.isin(values, np.arange(N_CLASSES)).all():
+        raise InvalidOutput(f"{what}: expected mark numbers 0..{N_CLASSES - 1}, got values "
+                            f"from {values.min():.3g} to {values.max():.3g}",
+                            "Return the predicted mark of each scan (argmax of the logits).")
+    return values
+
+
+def measure(outputs, truth: dict) -> dict[str, float]:
+    labels, order, desk = truth["labels"], truth["order"], truth["desk"]
+    tray = marks(outputs, "tray", len(labels), "predict() on a tray of scans")
+    again = np.empty_like(tray)
+    again[order] = marks(outputs, "again", len(labels), "predict() on the same scans reordered")
+    alone = marks(outputs, "desk", len(desk), "predict() on one scan at a time")
+    return {
+        "accuracy": float(np.mean(tray == labels)),
+        "repeat_agreement": float(np.mean(again == tray)),
+        "desk_agreement": float(np.mean(alone == tray[desk])),
+        "desk_accuracy": float(np.mean(alone == labels[desk])),
+    }
