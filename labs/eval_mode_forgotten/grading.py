@@ -9,9 +9,10 @@ loads that model in a new process, with nothing else carried over:
 - ``again``: the same scans in an order shuffled here (and put back here), so a
   network whose marks depend on randomness or on the other scans in the call
   disagrees with itself, and no cache can carry an answer over;
-- ``desk``: a few hundred of those scans, one ``predict`` call each, drawn with a
-  class mix of their own (the desk's mix is not the line's), so marks that
-  depend on which other scans share the call cannot match the tray.
+- ``desk``: a few hundred of those scans, one ``predict`` call each: the day's
+  faintest or boldest stamps (the ones the line rejects), so that marks which
+  depend on the other scans in a call cannot match the tray even when a
+  submission gathers the desk's scans and predicts them together.
 
 ``measure`` checks accuracy on the tray, that the repeat gives the same marks,
 and that each scan alone gets the mark it got in the tray (and is right).
@@ -28,15 +29,16 @@ from mllab.graders.outputs import InvalidOutput
 TRAIN_SCANS = 4_000
 EVAL_SCANS = 2_000
 DESK_SCANS = 300  # one predict() call each: the slow part of a run
-DESK_MIX = 0.5  # Dirichlet concentration of the desk's class mix (lower: more lopsided)
+DESK_POOL = 600  # the desk's scans come from the faintest (or the boldest) 600 of the day
 
 
 def make_split(train_seed: int, eval_seed: int) -> Split:
     images, labels = glyphs(EVAL_SCANS, eval_seed)
     rng = np.random.default_rng([eval_seed, 1])
     order = rng.permutation(EVAL_SCANS)
-    mix = rng.dirichlet(np.full(N_CLASSES, DESK_MIX))[labels]
-    desk = rng.choice(EVAL_SCANS, DESK_SCANS, replace=False, p=mix / mix.sum())
+    by_ink = np.argsort(images.reshape(EVAL_SCANS, -1).mean(axis=1))
+    pool = by_ink[:DESK_POOL] if rng.random() < 0.5 else by_ink[-DESK_POOL:]
+    desk = rng.choice(pool, DESK_SCANS, replace=False)
     model = Carry("model")
     return Split(truth={"labels": labels, "order": order, "desk": desk}, stages=(
         Stage("train", {"train": glyphs(TRAIN_SCANS, train_seed)}, outputs=("model",)),
