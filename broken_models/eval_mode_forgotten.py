@@ -3,7 +3,7 @@
 The sorting line photographs the stamped handling mark on each parcel label
 (12x12 grayscale crops: dash, bar, slash, plus, ring, box, ...) and this small
 convolutional network reads it. The nightly job trains it, checks it on a
-held-out day of scans (about 90% right) and pickles it; the line's scanners
+held-out day of scans (about 87% right) and pickles it; the line's scanners
 and the re-scan desk load that pickle and call `predict`. The line sends whole
 trays of scans at once; the desk scans one parcel at a time.
 
