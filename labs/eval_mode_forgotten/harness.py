@@ -49,10 +49,16 @@ def desk(submission, model, scans, device: str, seed: int) -> dict:
     network, cfg = _load(submission, model), _config(submission, device, seed)
     marks = []
     for number in range(len(scans)):
-        mark = np.asarray(submission.call("predict", network, scans[number:number + 1].copy(), cfg))
-        if mark.size != 1:
-            raise SubmissionError("invalid-output", f"predict() returned {mark.size} values for "
-                                  f"one scan (shape {mark.shape})",
+        value = submission.call("predict", network, scans[number:number + 1].copy(), cfg)
+        if hasattr(value, "detach"):  # a torch tensor, possibly on the GPU
+            value = value.detach().cpu().numpy()
+        try:
+            mark = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            mark = None
+        if mark is None or mark.size != 1 or not np.isfinite(mark).all():
+            raise SubmissionError("invalid-output", f"predict() returned {type(value).__name__} "
+                                  f"{str(value)[:60]!r} for one scan, not one mark",
                                   "Return one mark per scan: an array of shape (n,).")
         marks.append(mark.reshape(()))
     return {"desk": np.array(marks)}
