@@ -42,9 +42,16 @@ INTERNAL_HINT = "This is a fault in mllab, not in your code; please report it."
 
 @dataclass(frozen=True)
 class Carry:
-    """An input that is an array an earlier stage of the same seed returned."""
+    """An input that is an array an earlier stage of the same seed returned.
+
+    ``change``, when given, runs here in the grading process and returns the value
+    passed on instead: ``change(array, outputs)``, ``outputs`` being every array kept
+    so far (e.g. a network's weights with one layer re-initialised by the grader).
+    It raises ``InvalidOutput`` for arrays it cannot use.
+    """
 
     output: str
+    change: Callable[[Any, Outputs], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,12 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
     for number, stage in enumerate(stages, start=1):
         if len(stages) > 1:
             progress(f"run {number}/{len(stages)}: {stage.name}")
-        inputs = {key: _carried(kept, value) for key, value in stage.inputs.items()}
+        try:
+            inputs = {key: _carried(kept, value) for key, value in stage.inputs.items()}
+        except InvalidOutput as exc:
+            return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message,
+                           hint=exc.hint, seed=train_seed, seconds=round(seconds, 2),
+                           peak_memory_mb=peak, log=child.log)
         child, status, problem = _run_stage(lab, file, stage, inputs, train_seed, options,
                                             isolation, kept)
         seconds += child.seconds
@@ -223,7 +235,8 @@ def _carried(kept: dict[str, bytes], value: Any) -> Any:
     """``value``, or for a ``Carry`` the array an earlier stage returned (parsed here)."""
     if not isinstance(value, Carry):
         return value
-    return Outputs(kept).raw_array(value.output)
+    array = Outputs(kept).raw_array(value.output)
+    return value.change(array, Outputs(kept)) if value.change else array
 
 
 def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes]) -> None:
