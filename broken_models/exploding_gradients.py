@@ -13,8 +13,10 @@ exact targets). Keep the depth: the team will grow this model, and needs deep
 networks that train, not a shallower one.
 
 The grader calls `train(designs, drag, Config(), device)`, which returns the
-model and its loss per epoch, then `predict(model, designs, device)` on runs it
-holds back. Keep those names and signatures.
+model and its loss per epoch; then, in a fresh process, it rebuilds the model
+with `build_model`, loads the trained weights and calls
+`predict(model, designs, device)` on runs it holds back. Keep those names and
+signatures.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ about 10%: a coin with ten faces. No errors, no warnings.
 
 Goal: a network that reads the marks again, well above chance on fresh scans,
 within the same training budget of 8 epochs (see `mllab show non_converging_net`
-for the exact targets). The grader calls `train(images, labels, Config())`, then
-`predict(model, images, cfg)` on scans it holds back. Keep those names and
-signatures.
+for the exact targets). The grader calls `train(images, labels, Config())`, then,
+in a fresh process, rebuilds the network with `build_model(cfg)`, loads the
+trained weights and calls `predict(model, images, cfg)` on scans it holds back.
+Keep those names and signatures.
 """
 
 from __future__ import annotations

@@ -41,9 +41,16 @@ INTERNAL_HINT = "This is a fault in mllab, not in your code; please report it."
 
 @dataclass(frozen=True)
 class Carry:
-    """An input that is an array an earlier stage of the same seed returned."""
+    """An input that is an array an earlier stage of the same seed returned.
+
+    ``change``, when given, runs here in the grading process and returns the value
+    passed on instead: ``change(array, outputs)``, ``outputs`` being every array kept
+    so far (e.g. a network's weights with one layer re-initialised by the grader).
+    It raises ``InvalidOutput`` for arrays it cannot use.
+    """
 
     output: str
+    change: Callable[[Any, Outputs], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,17 @@ class Stage:
 
     ``inputs`` are values the grading process chose (or ``Carry`` of an earlier stage's
     output); of what the harness returns, only the arrays named in ``outputs`` are kept
-    (``None``: any name, for a lab with a single stage). Stages share nothing else: no
-    memory, no files, so one call cannot see or remember another.
+    (``None``: any name, for a lab with a single stage), under the names in ``keep_as``
+    if given: two runs that must look alike to the submission (same entry, same output
+    names) can still be told apart here. Stages share nothing else: no memory, no
+    files, so one call cannot see or remember another.
     """
 
     name: str
     inputs: dict[str, Any]
     outputs: tuple[str, ...] | None = None
     entry: str = "harness"
+    keep_as: tuple[str, ...] | None = None  # names the outputs are kept under (default: theirs)
 
 
 @dataclass(frozen=True)
@@ -259,7 +269,11 @@ def _stages(lab: Lab, file: Path, split: Split, job: dict, options: Options, iso
     for number, stage in enumerate(stages, start=1):
         if len(stages) > 1:
             progress(f"run {number}/{len(stages)}: {stage.name}")
-        inputs = {key: _carried(outcome.kept, value) for key, value in stage.inputs.items()}
+        try:
+            inputs = {key: _carried(outcome.kept, value) for key, value in stage.inputs.items()}
+        except InvalidOutput as exc:  # what an earlier run returned cannot be carried on
+            outcome.problem = ("invalid-output", "", exc.message, exc.hint)
+            break
         child, status, outcome.problem = _run_stage(lab, file, stage, inputs, job, options,
                                                     isolation, outcome.kept)
         outcome.seconds += child.seconds
@@ -275,22 +289,24 @@ def _carried(kept: dict[str, bytes], value: Any) -> Any:
     """``value``, or for a ``Carry`` the array an earlier stage returned (parsed here)."""
     if not isinstance(value, Carry):
         return value
-    return Outputs(kept).raw_array(value.output)
+    array = Outputs(kept).raw_array(value.output)
+    return value.change(array, Outputs(kept)) if value.change else array
 
 
-def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes]) -> None:
+def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes],
+                  keep_as: tuple[str, ...] | None = None) -> None:
     """Read the stage's declared outputs into ``kept`` (bounded, no links, no pickle)."""
     if names is None:
         try:
             names = tuple(sorted(p.name[:-4] for p in outdir.iterdir() if p.name.endswith(".npy")))
         except OSError:
             names = ()
-    for name in names:
-        if name in kept:
-            raise ValueError(f"two stages return '{name}'")  # a lab author's slip
+    for name, kept_as in zip(names, keep_as or names, strict=True):
+        if kept_as in kept:
+            raise ValueError(f"two stages return '{kept_as}'")  # a lab author's slip
         path = outdir / f"{name}.npy"
         if os.path.lexists(path):  # else measure() names what is missing, in the learner's terms
-            kept[name] = read_regular_file(path, MAX_ARRAY_BYTES)
+            kept[kept_as] = read_regular_file(path, MAX_ARRAY_BYTES)
 
 
 def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, job: dict, options: Options,
@@ -317,7 +333,7 @@ def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, job: dict, opti
         problem = _problem(child, status, limits)
         if problem is None:
             try:
-                _keep_outputs(workdir / "out", stage.outputs, kept)
+                _keep_outputs(workdir / "out", stage.outputs, kept, stage.keep_as)
             except InvalidOutput as exc:
                 problem = ("invalid-output", "", exc.message, exc.hint)
         return child, status, problem
