@@ -3,7 +3,7 @@
 The strongest isolation the system allows is used, in this order:
 
 * ``bwrap``: PID and network namespaces, the whole filesystem read-only except
-  the run's own folder, a private ``/tmp``;
+  the run's own folder, a private ``/tmp`` and ``/dev/shm``;
 * ``unshare``: PID and network namespaces (filesystem not protected);
 * ``process-group``: a new session killed as a group, with this process as the
   subreaper so a ``setsid()`` daemon is still found and killed (no network
@@ -69,11 +69,13 @@ def _probe(prefix: list[str]) -> bool:
 
 
 def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = ()) -> list[str]:
-    # The private /tmp hides other runs' files; what the run must read (the Python
+    # The private /tmp and /dev/shm hide other runs' files (the host's /dev/shm would carry
+    # files from one run to the next); what the run must read (the Python
     # environment, mllab, the lab's course) is mounted back, read-only, in case it lives there.
     shown = [arg for path in readable for arg in ("--ro-bind", path, path)]
     return [
-        "bwrap", "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
+        "bwrap", "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--tmpfs", "/dev/shm",
+        "--proc", "/proc",
         "--tmpfs", "/tmp", *shown, "--bind", workdir, workdir, "--chdir", workdir,
         "--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session", "--",
     ]
