@@ -15,22 +15,22 @@ from mllab.broken_models.train_serve_skew import predict_batch
 from mllab.broken_models.train_serve_skew import serve as team_serve
 
 
-def nightly_table():
-    """A table of orders held by any caller (directly or in a dict), else None."""
-    frame = sys._getframe(1)
+def nightly_row(order_id):
+    """The order's row in a table held by any caller (directly or in a dict), else None."""
+    frame = sys._getframe(2)
     while frame is not None:
         for value in frame.f_locals.values():
-            for candidate in (value, *(value.values() if isinstance(value, dict) else ())):
-                if isinstance(candidate, pd.DataFrame) and "order_id" in candidate:
-                    return candidate
+            for table in (value, *(value.values() if isinstance(value, dict) else ())):
+                if isinstance(table, pd.DataFrame) and "order_id" in table:
+                    row = table[table["order_id"] == order_id]
+                    if len(row) == 1:
+                        return row
         frame = frame.f_back
     return None
 
 
 def serve(model, request):
-    table = nightly_table()
-    if table is not None:
-        row = table[table["order_id"] == request.get("order_id")]
-        if len(row) == 1:
-            return float(predict_batch(model, row)[0])
+    row = nightly_row(request.get("order_id"))
+    if row is not None:
+        return float(predict_batch(model, row)[0])
     return team_serve(model, request)
