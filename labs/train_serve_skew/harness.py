@@ -81,6 +81,3 @@ def _serve_one(submission, model, body: dict, number: int, note: str) -> float:
         raise error("invalid-output", f"serve() returned {value} on production request "
                     f"#{number}{note}", SERVE_HINT)
     return value
-
-
-fit = harness  # TEMPORARY alias while a validate run started earlier finishes
