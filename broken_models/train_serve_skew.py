@@ -12,9 +12,10 @@ Training and the nightly re-scoring run on the data platform (`train`,
 per order with the app's JSON body as a dict.
 
 Goal: live scores as good as the offline ones (see `mllab show train_serve_skew`
-for the exact targets). The grader calls `train(orders, Config())`, then sends
-fresh orders one at a time through `serve` and the same orders as one table
-through `predict_batch`. Keep those names and signatures.
+for the exact targets). The grader calls `train(orders, Config())` and saves the
+model with pickle; the service and the nightly job each load it in a process of
+their own, and get fresh orders one at a time through `serve` and the same orders
+as one table through `predict_batch`. Keep those names and signatures.
 """
 
 from __future__ import annotations
