@@ -69,13 +69,15 @@ def _probe(prefix: list[str]) -> bool:
 
 
 def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = ()) -> list[str]:
-    # The private /tmp hides other runs' files; what the run must read (the Python
+    # The private /tmp, /dev/shm and IPC namespace hide other runs' files and shared
+    # memory (so one run cannot leave state for the next); what the run must read (the Python
     # environment, mllab, the lab's course) is mounted back, read-only, in case it lives there.
     shown = [arg for path in readable for arg in ("--ro-bind", path, path)]
     return [
         "bwrap", "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
-        "--tmpfs", "/tmp", *shown, "--bind", workdir, workdir, "--chdir", workdir,
-        "--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session", "--",
+        "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", *shown, "--bind", workdir, workdir,
+        "--chdir", workdir, "--unshare-pid", "--unshare-net", "--unshare-ipc",
+        "--die-with-parent", "--new-session", "--",
     ]
 
 
