@@ -75,3 +75,7 @@ def assert_tampering_changes_nothing(lab_id: str, tmp_path, pairs):
 
 def test_imbalanced_fraud_tampering_with_the_harness_cannot_change_the_verdict(tmp_path):
     assert_tampering_changes_nothing("imbalanced_fraud", tmp_path, ((0, 7),))
+
+
+def test_data_leakage_tampering_with_the_harness_cannot_change_the_verdict(tmp_path):
+    assert_tampering_changes_nothing("data_leakage", tmp_path, ((0, 7),))
