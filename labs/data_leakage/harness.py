@@ -1,7 +1,7 @@
 """The sandboxed side of data_leakage: train, estimate, score the customers given.
 
 Runs beside the learner's code, so nothing it computes is trusted. Every run of a
-seed makes the same calls; the grading process names the outputs.
+seed makes the same calls; the parent process names the outputs.
 """
 
 from __future__ import annotations
