@@ -5,8 +5,8 @@ ships a model that decides which transactions the fraud analysts review. The
 dashboard is green: the model is right on 99.8% of transactions. Yet the
 analysts' queue is nearly empty and the chargebacks keep coming.
 
-Goal: a model the fraud team can use. It must catch most of the fraud while
-keeping the review queue small enough to work through (see `mllab show
+Goal: a model the fraud team can use. It must catch a real share of the fraud
+while keeping the review queue small enough to work through (see `mllab show
 imbalanced_fraud` for the exact targets).
 
 The grader calls `train(transactions, Config())`, then `predict_scores` and

@@ -26,7 +26,8 @@ _PLANS = {"basic": 9.99, "standard": 15.99, "premium": 22.99}
 _CONTRACTS = ("monthly", "annual", "two_year")
 _CONTRACT_RISK = {"monthly": 0.9, "annual": -0.4, "two_year": -1.1}
 _REGIONS = ("north", "south", "east", "west", "central")
-_BASE_LOGIT = -1.55  # about 20% of customers churn in the month after a snapshot
+_BASE_LOGIT = -1.55  # about 26% of customers churn in the month after a snapshot
+_MEAN_LOGIT = -1.0  # the log-odds that a world's signal strength scales around
 
 
 def churn_logit(frame: pd.DataFrame, engagement: np.ndarray, friction: np.ndarray) -> np.ndarray:
@@ -43,12 +44,15 @@ def churn_logit(frame: pd.DataFrame, engagement: np.ndarray, friction: np.ndarra
             + 1.5)
 
 
-def customers(n_rows: int, seed: int, as_of: str = "export") -> pd.DataFrame:
+def customers(n_rows: int, seed: int, as_of: str = "export",
+              strength: float = 1.0) -> pd.DataFrame:
     """Return ``n_rows`` customer snapshots with a ``churned`` label.
 
     ``as_of="export"``: the historical table, ``days_since_last_login`` read when
     the table was exported. ``as_of="scoring"``: customers as the model sees them
-    on the day it scores them, before anyone has cancelled.
+    on the day it scores them, before anyone has cancelled. ``strength`` scales how
+    strongly the snapshot-date facts drive churn (1.0: the lab's story; the churn
+    rate stays about the same); the customers themselves do not depend on it.
     """
     if as_of not in ("export", "scoring"):
         raise ValueError(f"as_of must be 'export' or 'scoring', got {as_of!r}")
@@ -70,7 +74,8 @@ def customers(n_rows: int, seed: int, as_of: str = "export") -> pd.DataFrame:
     })
     autopay = (frame["payment_method"] == "autopay").to_numpy()
     frame["payment_failures_90d"] = rng.poisson(np.where(autopay, 0.1, 0.35) * np.exp(0.5 * friction))
-    churned = rng.random(n_rows) < 1.0 / (1.0 + np.exp(-churn_logit(frame, engagement, friction)))
+    logit = _MEAN_LOGIT + strength * (churn_logit(frame, engagement, friction) - _MEAN_LOGIT)
+    churned = rng.random(n_rows) < 1.0 / (1.0 + np.exp(-logit))
 
     # days since the last login on the snapshot date: active users log in often
     logins = frame["logins_last_30d"].to_numpy()

@@ -2,14 +2,31 @@
 
 ``make_split`` and ``measure`` run in the grading process; ``harness`` runs in the
 sandbox with the submission and never sees the churn labels of the customers it
-scores. The training table is the historical export (``as_of="export"``); the
-customers to score are fresh ones, read as the model sees them on the scoring
-date (``as_of="scoring"``).
+scores. Every seed takes four fresh runs of the same harness call (train on an
+export, estimate, score one table of customers), which differ only in the export:
+
+- ``export``: the CRM export (``as_of="export"``) of this grading's world, whose
+  signal strength is drawn from the evaluation seed;
+- ``rerun``: the same export again, in its own process: how far two honest runs of
+  the submission agree is its own run-to-run noise;
+- ``export_probe``: the same export with the post-outcome column scrambled across
+  customers: a model that does not learn from it ranks customers as a rerun does;
+- ``other_world``: an export of the same customers from a world where churn is much
+  harder to predict: its estimate must follow its own production AUC, so a number
+  supplied rather than measured cannot be right in both.
+
+The customers scored (``as_of="scoring"``) are the same rows in every run: the real
+ones, shuffled together with a twin of each whose post-outcome column is scrambled
+(only this process knows which row is which). Output names are drawn per run, so a
+run cannot tell from them which one it is.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
@@ -19,28 +36,48 @@ from mllab.graders import Split, Stage
 TRAIN_ROWS = 20_000
 EVAL_ROWS = 20_000  # about 5,000 churners: production AUC moves by about +-0.005 between draws
 PROBED_COLUMN = "days_since_last_login"  # read from the live record when the export ran
+STRENGTH = (0.95, 1.35)  # this grading's world: production AUC of a good model about 0.77-0.83
+HARDER_STRENGTH = (0.30, 0.40)  # the other world: about 0.61-0.65, at least 0.12 lower
+RUNS = ("export", "rerun", "export_probe", "other_world")
+
+
+class Truth(NamedTuple):
+    """What only the grading process knows about one seed."""
+
+    churned: np.ndarray  # outcomes of the real customers, this grading's world
+    churned_other: np.ndarray  # the same customers' outcomes in the other world
+    real: np.ndarray  # positions of the real customers in the scored table
+    twin: np.ndarray  # positions of their twins (post-outcome column scrambled)
+    names: dict  # run -> (estimate output name, scores output name)
+
+
+def scrambled(frame, rng):
+    """A copy of ``frame`` with the post-outcome column permuted across rows."""
+    frame = frame.copy()
+    frame[PROBED_COLUMN] = rng.permutation(frame[PROBED_COLUMN].to_numpy())
+    return frame
 
 
 def make_split(train_seed: int, eval_seed: int) -> Split:
-    """Two fresh runs: the export as it is, and the export with the probed column scrambled.
-
-    The probes (the post-outcome column scrambled across customers, once in the export
-    the model learns from and once in the customers it scores) are made here: a model
-    that does not use the column gives the same scores either way.
-    """
-    scored = customers(EVAL_ROWS, eval_seed, as_of="scoring")
-    export = customers(TRAIN_ROWS, train_seed, as_of="export")
-    features = scored[FEATURES]
     rng = np.random.default_rng([eval_seed, 1])
-    export_probe, eval_probe = export.copy(), features.copy()
-    for frame in (export_probe, eval_probe):
-        frame[PROBED_COLUMN] = rng.permutation(frame[PROBED_COLUMN].to_numpy())
-    return Split(truth=scored[TARGET].to_numpy(), stages=(
-        Stage("export", {"train": export, "eval": features, "eval_probe": eval_probe},
-              outputs=("estimate", "scores", "scores_eval_probe")),
-        Stage("export_probe", {"train": export_probe, "eval": features},
-              outputs=("scores_train_probe",), entry="probe_harness"),
-    ))
+    strength, harder = rng.uniform(*STRENGTH), rng.uniform(*HARDER_STRENGTH)
+    scored = customers(EVAL_ROWS, eval_seed, as_of="scoring", strength=strength)
+    other = customers(EVAL_ROWS, eval_seed, as_of="scoring", strength=harder)
+    export = customers(TRAIN_ROWS, train_seed, as_of="export", strength=strength)
+    exports = {"export": export, "rerun": export, "export_probe": scrambled(export, rng),
+               "other_world": customers(TRAIN_ROWS, train_seed, as_of="export", strength=harder)}
+    real = scored[FEATURES].reset_index(drop=True)
+    both = pd.concat([real, scrambled(real, rng)], ignore_index=True)
+    order = rng.permutation(len(both))  # row i of the scored table is row order[i] of both
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    names = {run: tuple(f"r{rng.integers(2**40):x}" for _ in range(2)) for run in RUNS}
+    truth = Truth(churned=scored[TARGET].to_numpy(), churned_other=other[TARGET].to_numpy(),
+                  real=position[:EVAL_ROWS], twin=position[EVAL_ROWS:], names=names)
+    table = both.iloc[order].reset_index(drop=True)
+    return Split(truth=truth, stages=tuple(
+        Stage(run, {"train": exports[run], "eval": table, "names": names[run]},
+              outputs=names[run]) for run in RUNS))
 
 
 def rank_agreement(a: np.ndarray, b: np.ndarray) -> float:
@@ -53,19 +90,32 @@ def rank_agreement(a: np.ndarray, b: np.ndarray) -> float:
     return agreement if np.isfinite(agreement) else 0.0
 
 
-def measure(outputs, truth: np.ndarray) -> dict[str, float]:
-    n = len(truth)
-    scores = outputs.array("scores", n, kind="probability", what="predict()")
-    estimate = outputs.scalar("estimate", what="estimated_auc()")
-    production = float(roc_auc_score(truth, scores))
-    agreement = {probe: rank_agreement(scores, outputs.array(
-                     f"scores_{probe}", n, kind="probability", what="predict()"))
-                 for probe in ("train_probe", "eval_probe")}
+def measure(outputs, truth: Truth) -> dict[str, float]:
+    """Production AUC, estimate gaps in both worlds, probe agreement against the run noise."""
+    n = len(truth.real) + len(truth.twin)
+    estimate, scores = {}, {}
+    for run, (estimate_name, scores_name) in truth.names.items():
+        estimate[run] = outputs.scalar(estimate_name, what="estimated_auc()")
+        scores[run] = outputs.array(scores_name, n, kind="probability", what="predict()")
+    real = {run: values[truth.real] for run, values in scores.items()}
+    production = float(roc_auc_score(truth.churned, real["export"]))
+    production_other = float(roc_auc_score(truth.churned_other, real["other_world"]))
+    agreement = {
+        "rerun": rank_agreement(real["export"], real["rerun"]),
+        "train_probe": rank_agreement(real["export"], real["export_probe"]),
+        "eval_probe": rank_agreement(real["export"], scores["export"][truth.twin]),
+    }
+    # Scores no steadier than noise cannot show a column is unused: below 0.5 the
+    # run-to-run agreement stops loosening the check.
+    noise = max(agreement["rerun"], 0.5)
+    probed = min(agreement["train_probe"], agreement["eval_probe"])
     return {
         "production_auc": production,
-        "estimate_gap": min(abs(estimate - production), 1e6),
-        "rank_agreement": min(agreement.values()),
-        "estimated_auc": float(np.clip(estimate, -1e6, 1e6)),
-        "agreement_train_probe": agreement["train_probe"],
-        "agreement_eval_probe": agreement["eval_probe"],
+        "estimate_gap": min(max(abs(estimate["export"] - production),
+                                abs(estimate["other_world"] - production_other)), 1e6),
+        "rank_agreement": min(probed / noise, 1.0),
+        "estimated_auc": float(np.clip(estimate["export"], -1e6, 1e6)),
+        "production_auc_other_world": production_other,
+        "estimated_auc_other_world": float(np.clip(estimate["other_world"], -1e6, 1e6)),
+        **{f"agreement_{name}": value for name, value in agreement.items()},
     }
