@@ -99,7 +99,8 @@ def test_a_run_holds_no_power(isolation, tiny_lab, tmp_path, canary_holder):
 
 def test_the_answer_key_is_out_of_reach(isolation, tiny_lab, tmp_path):
     """Only a submission that reads the lab's reference fix could pass; it must fail."""
-    key = {"fix": TINY / "fixes" / "least_squares.py", "non-fix": TINY / "non_fixes" / "constant.py",
+    key = {"fix": TINY / "fixes" / "least_squares.py",
+           "non-fix": TINY / "non_fixes" / "constant.py",
            "datasets": BUILTIN_COURSE / "datasets" / "fraud.py",
            "other-lab": BUILTIN_COURSE / "labs" / "imbalanced_fraud" / "grading.py",
            "other-fix": BUILTIN_COURSE / "labs" / "imbalanced_fraud" / "fixes" / "cost_weighted.py"}
@@ -203,8 +204,8 @@ def test_an_array_header_claiming_too_much_is_invalid_output(tiny_lab):
 def test_numbers_that_overflow_a_metric_are_invalid_output(tmp_path):
     from test_grader import _lab_with_harness
 
-    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, seed):\n"
-                                      "    model = submission.call('train', *train)\n"
+    lab = _lab_with_harness(tmp_path, "def harness(submission, train, eval_features, device, "
+                                      "seed):\n    model = submission.call('train', *train)\n"
                                       "    return {'pred': submission.call('predict', model, "
                                       "eval_features)}")
     grading = lab.folder / "grading.py"
@@ -212,7 +213,8 @@ def test_numbers_that_overflow_a_metric_are_invalid_output(tmp_path):
         'pred = outputs.array("pred", len(truth), kind="binary", what="predict()")\n'
         '    return {"accuracy": float((pred == truth).mean())}',
         'pred = outputs.array("pred", len(truth), what="predict()")\n'
-        '    return {"accuracy": float((pred == truth).mean()), "energy": float((pred ** 2).sum())}'))
+        '    return {"accuracy": float((pred == truth).mean()),\n'
+        '            "energy": float((pred ** 2).sum())}'))
     report = grade(lab, SUBMISSIONS / "huge_numbers.py")
     assert report.verdict == "invalid-output" and report.exit_code == 2, report.reason
     assert "could not be scored" in report.reason
