@@ -235,10 +235,10 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
     except Exception as exc:  # noqa: BLE001 - whose fault: the reference fix decides
         if not _reference_is_fine(lab, grading, split, job, options, isolation):
             raise
-        return SeedRun(verdict="invalid-output", metrics={}, reason=(
-            f"your outputs could not be scored: {type(exc).__name__}: {exc}").splitlines()[0][:300],
-            hint="Return numbers of a sensible size (probabilities, labels, or values in the "
-                 "data's units).", **common)
+        reason = f"your outputs could not be scored: {type(exc).__name__}: {exc}"
+        return SeedRun(verdict="invalid-output", metrics={}, reason=reason.splitlines()[0][:300],
+                       hint="Return numbers of a sensible size (probabilities, labels, or values "
+                            "in the data's units).", **common)
     passed = all(t.passes(metrics[t.metric]) for t in lab.targets)
     return SeedRun(verdict="pass" if passed else "fail", metrics=metrics,
                    device=outcome.device, **common)

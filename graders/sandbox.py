@@ -93,7 +93,8 @@ def _prctl(option: int, value: int) -> None:
 
 def drop_privileges() -> None:
     """In a run, before untrusted code: become ``$MLLAB_RUN_AS`` (set when mllab runs as
-    root) with no capability, and make sure no setuid program can give power back."""
+    root) with no capability, make sure no setuid program can give power back, and die
+    with the parent (the grader itself at the process-group level)."""
     wanted = os.environ.pop(RUN_AS_VAR, "")
     parent = os.getppid()
     if wanted:
@@ -107,14 +108,9 @@ def drop_privileges() -> None:
         if os.getuid() == 0 or os.geteuid() == 0:
             raise OSError("still root after dropping privileges")
     _prctl(38, 1)  # PR_SET_NO_NEW_PRIVS
-    _die_with_parent()  # a change of user cleared it
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the process that started this one
     if os.getppid() != parent:
-        os._exit(1)  # the grader died meanwhile
-
-
-def _die_with_parent() -> None:
-    """Get SIGKILL when the process that started this one dies (PR_SET_PDEATHSIG)."""
-    _prctl(1, signal.SIGKILL)
+        os._exit(1)  # it died meanwhile
 
 
 def _run_as(isolation: str) -> tuple[int, int] | None:
@@ -226,10 +222,12 @@ def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[st
 
 def _unshare_prefix() -> list[str]:
     user = [] if os.geteuid() == 0 else ["--map-current-user"]  # no capability inside
+    # unshare dies with the grader, and its namespace with it (--kill-child)
+    with_grader = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
     # A shell as PID 1 keeps the submission from running as the namespace's init,
     # which the kernel shields from its own signals (so os.abort() would not crash).
-    return ["unshare", *user, "--pid", "--fork", "--net", "--mount-proc", "--kill-child",
-            "sh", "-c", '"$@"; exit $?', "sh"]
+    return [*with_grader, "unshare", *user, "--pid", "--fork", "--net", "--mount-proc",
+            "--kill-child", "sh", "-c", '"$@"; exit $?', "sh"]
 
 
 @cache
@@ -247,7 +245,8 @@ def _probe(isolation: str, drop: bool = False) -> bool:
             command = [sys.executable, "-I", __file__]
         try:
             done = subprocess.run(_prefix(isolation, folder, (str(Path(__file__).parent),)) +
-                                  command, capture_output=True, timeout=30, cwd=folder, env=env)
+                                  command, capture_output=True, timeout=30, cwd=folder, env=env,
+                                  check=False)
         except (OSError, subprocess.TimeoutExpired):
             return False
     return done.returncode == 0
@@ -441,7 +440,7 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
     env = dict(env)
     if run_as:
         os.chown(workdir, *run_as)
-        env[RUN_AS_VAR] = "%d:%d" % run_as
+        env[RUN_AS_VAR] = f"{run_as[0]}:{run_as[1]}"
     _become_subreaper()
     ours_before = {p for p, (pp, _, _) in _process_table().items() if pp == os.getpid()}
     started, started_wall = time.monotonic(), time.time()
@@ -450,7 +449,7 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
     proc = subprocess.Popen(
         prefix + argv, cwd=workdir, env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_die_with_parent,  # a killed grader ends its run
+        start_new_session=True,
     )
     tail = _Tail(proc.stdout)
     tail.start()

@@ -1,4 +1,4 @@
-"""Writes a status of its own claiming a grader fault, then leaves before the grader's is written."""
+"""Writes its own status claiming a grader fault, then leaves before the grader writes one."""
 import json
 import os
 

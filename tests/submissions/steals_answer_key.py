@@ -5,6 +5,7 @@ part of the answer key, which it names in an error.
 """
 import importlib
 import os
+import subprocess
 
 import numpy as np
 
@@ -27,10 +28,21 @@ def train(X, y):
             stolen[module] = module
         except Exception:
             pass
+    fix = CONFIG["key"]["fix"]
+    try:  # in a user namespace of its own, as its root: unmount what hides the fix?
+        uncovered = subprocess.run(
+            ["unshare", "-Urm", "sh", "-c", f"umount -l {os.path.dirname(fix)}; cat {fix}"],
+            capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        uncovered = ""
+    if "def train" in uncovered:
+        stolen["fix"] = uncovered
+    elif "fix" in stolen:
+        with open(stolen["fix"]) as fh:
+            stolen["fix"] = fh.read()
     if "fix" in stolen:
         scope = {}
-        with open(stolen["fix"]) as fh:
-            exec(compile(fh.read(), "stolen_fix", "exec"), scope)
+        exec(compile(stolen["fix"], "stolen_fix", "exec"), scope)
         return scope["train"](X, y), scope
     if stolen:
         raise RuntimeError("BREACH read " + " ".join(sorted(stolen)))
