@@ -200,7 +200,7 @@ def _sandboxed(lab: Lab, file: Path, split: Split, job: dict, limits: sandbox.Li
                 lab.folder.parent.parent)
     child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
                         workdir, limits, _child_env(workdir), isolation, readable,
-                        hidden=_answer_key(lab))
+                        hidden=_answer_key(lab, file))
     return child, read_status(workdir / "status.json")
 
 
@@ -230,11 +230,13 @@ def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, limits: sandb
     return True
 
 
-def _answer_key(lab: Lab) -> tuple[Path, ...]:
-    """What a run must not see in the folders it reads: the lab's reference fixes and
-    non-fixes, every other lab, the data generators, git history."""
+def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
+    """What a run of ``file`` must not see in the folders it reads: the lab's reference fixes
+    and non-fixes (unless ``file`` is one of them: they import each other), every other lab,
+    the data generators, git history."""
     roots = {CHILD_SCRIPT.parents[1], lab.folder.parent.parent}
-    hidden = [lab.folder / "fixes", lab.folder / "non_fixes"]
+    key = [lab.folder / "fixes", lab.folder / "non_fixes"]
+    hidden = [] if any(file.resolve().is_relative_to(k.resolve()) for k in key) else key
     hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
                if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
     hidden += [root / ".git" for root in roots]
