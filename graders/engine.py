@@ -328,7 +328,7 @@ def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, job: dict, opti
                     lab.folder.parent.parent)
         child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
                             workdir, limits, _child_env(workdir), isolation, readable,
-                            hidden=_answer_key(lab))
+                            hidden=_answer_key(lab, file))
         status = read_status(workdir / "status.json")
         problem = _problem(child, status, limits)
         if problem is None:
@@ -365,12 +365,15 @@ def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Opti
     return True
 
 
-def _answer_key(lab: Lab) -> tuple[Path, ...]:
-    """What a run must not see in the folders it reads: the lab's grading code, reference
-    fixes and non-fixes, every other lab, the data generators, git history. Of the lab
-    only ``harness.py`` (and its texts) stays readable."""
+def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
+    """What a run of ``file`` must not see in the folders it reads: the lab's grading code,
+    reference fixes and non-fixes (fixes and non-fixes see each other: they import one
+    another), every other lab, the data generators, git history. Of the lab only
+    ``harness.py`` (and its texts) stays readable to a learner's file."""
     roots = {CHILD_SCRIPT.parents[1], lab.folder.parent.parent}
-    hidden = [lab.folder / "fixes", lab.folder / "non_fixes", lab.folder / "grading.py"]
+    key = [lab.folder / "fixes", lab.folder / "non_fixes"]
+    hidden = [] if any(file.resolve().is_relative_to(k.resolve()) for k in key) else key
+    hidden += [lab.folder / "grading.py"]
     hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
                if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
     hidden += [root / name for root in roots for name in (".git", "datasets", "skeleton")]

@@ -55,7 +55,7 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 
 ISOLATION_NOTES = {
     "bwrap": "bubblewrap: unprivileged, own PID and network namespaces, read-only view of "
-             "the system, answer key hidden",
+             "the system, reference fixes hidden",
     "unshare": "unshare: own PID and network namespaces; files not protected",
     "process-group": "process group only: network NOT isolated, files not protected",
 }

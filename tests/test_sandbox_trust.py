@@ -8,14 +8,17 @@ say so (``verified`` false, "files not protected").
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -65,18 +68,48 @@ def canary_holder():
     holder.wait()
 
 
-def test_a_run_holds_no_power(isolation, tiny_lab, tmp_path, canary_holder):
+@pytest.fixture
+def session_sockets(tmp_path, canary_holder):
+    """Unix sockets a service of the grader's session listens on (a path, and the abstract
+    name of the canary); yields the list of connections they accepted."""
+    accepted: list[str] = []
+    servers = []
+    for address in (str(tmp_path / "session.sock"), "\0" + canary_holder[1]):
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(address)
+        server.listen()
+        server.settimeout(0.2)
+        servers.append(server)
+
+    def serve():
+        while servers:
+            for server in list(servers):
+                with contextlib.suppress(OSError):
+                    server.accept()[0].close()
+                    accepted.append(str(server.getsockname()))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield str(tmp_path / "session.sock"), accepted
+    for server in servers[:]:
+        servers.remove(server)
+        server.close()
+
+
+def test_a_run_holds_no_power(isolation, tiny_lab, tmp_path, canary_holder, session_sockets):
     """uid not 0, no capability, cannot write the Python environment, the lab or folders
-    outside its own, cannot read, signal or trace the grader's processes, cannot remount."""
+    outside its own, cannot read, signal or trace the grader's processes, cannot remount,
+    cannot reach the services of the grader's session."""
     holder_pid, token = canary_holder
+    session_socket, accepted = session_sockets
     outside = tmp_path / "outside"
     outside.mkdir()
     targets = {"site-packages": sysconfig.get_paths()["purelib"], "lab": str(TINY),
                "mllab": str(BUILTIN_COURSE), "outside": str(outside), "root": "/"}
     before = checksum(TINY)
     report = grade(tiny_lab, probe(tmp_path, "escalates", {
-        "write_into": targets, "holder_pid": holder_pid, "token": token}),
-        Options(isolation=isolation))
+        "write_into": targets, "holder_pid": holder_pid, "token": token,
+        "socket": session_socket}), Options(isolation=isolation))
 
     escaped = [folder for folder in targets.values()
                if Path(folder, f"mllab-escape-{token}").exists()]
@@ -87,12 +120,13 @@ def test_a_run_holds_no_power(isolation, tiny_lab, tmp_path, canary_holder):
         else set()
     if sealed(isolation):
         assert report.verdict == "pass", report.reason
-        assert not escaped
+        assert not escaped and not accepted
     else:
         assert not report.verified and "not protected" in report.isolation
         if sandbox.unprivileged(isolation) and os.geteuid() == 0:  # root dropped to RUN_UID
-            # what is left: another process's command line, with no PID namespace
-            assert report.verdict == "pass" or breaches == {"read-cmdline"}, report.reason
+            # what is left without PID and network namespaces: command lines, abstract sockets
+            assert report.verdict == "pass" or \
+                breaches <= {"read-cmdline", "connect-abstract-socket"}, report.reason
             assert isolation == "process-group" or report.verdict == "pass"
             assert not escaped
 

@@ -1,10 +1,11 @@
 """Tries to use power a graded run must not have; raises naming every attempt that worked.
 
-The test fills CONFIG: folders to write into, and the pid of a process of the grader's
-user holding a canary in its environment and command line.
+The test fills CONFIG: folders to write into, the pid of a process of the grader's user
+holding a canary in its environment and command line, and a unix socket it listens on.
 """
 import ctypes
 import os
+import socket
 
 import numpy as np
 
@@ -44,6 +45,14 @@ def attempts():
         worked.append("trace")
     if libc.mount(b"none", b"/", None, 32 | 4096, None) == 0:  # MS_REMOUNT | MS_BIND, rw
         worked.append("remount")
+    for name, address in (("socket", CONFIG["socket"]), ("abstract-socket", "\0" + CONFIG["token"])):
+        try:  # a service of the grader's session (D-Bus, an ssh agent) would run commands
+            with socket.socket(socket.AF_UNIX) as client:
+                client.settimeout(2)
+                client.connect(address)
+            worked.append(f"connect-{name}")
+        except OSError:
+            pass
     try:
         with open("/etc/shadow") as fh:
             fh.read(1)
