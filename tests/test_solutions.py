@@ -4,6 +4,7 @@ broken one: the fix's definitions merged into the team's file (``mllab.solutions
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 
 import pytest
@@ -11,9 +12,16 @@ import pytest
 from mllab import labs
 from mllab.solutions import complete_fix
 
-BUILTIN_FIXES = [pytest.param(lab, fix, id=f"{lab.id}-{fix.stem}")
-                 for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE
-                 for fix in lab.fixes()]
+
+def _patches_team_module(lab, fix) -> bool:
+    """A fix that assigns the team module's globals cannot be merged (it is shown as written)."""
+    return re.search(r"^\s*_team\.\w+.*=", fix.read_text(), re.MULTILINE) is not None
+
+
+BUILTIN = [(lab, fix) for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE
+           for fix in lab.fixes()]
+BUILTIN_FIXES = [pytest.param(lab, fix, id=f"{lab.id}-{fix.stem}") for lab, fix in BUILTIN
+                 if not _patches_team_module(lab, fix)]
 
 
 @pytest.mark.parametrize("lab, fix", BUILTIN_FIXES)
