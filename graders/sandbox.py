@@ -236,7 +236,11 @@ def _probe(isolation: str, drop: bool = False) -> bool:
     ``RUN_UID`` and still import the Python environment (numpy)."""
     if isolation != "process-group" and not shutil.which(isolation):
         return False
-    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as folder:
+    # A folder handed to RUN_UID may not be removable by a root that holds no capability
+    # (tempfile's own cleanup then raises): ignore that; the next sweep of stale run
+    # folders removes it.
+    folder = tempfile.mkdtemp(prefix=WORKDIR_PREFIX)
+    try:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         command = ["true"]
         if drop:
@@ -249,6 +253,8 @@ def _probe(isolation: str, drop: bool = False) -> bool:
                                   check=False)
         except (OSError, subprocess.TimeoutExpired):
             return False
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return done.returncode == 0
 
 
