@@ -93,7 +93,7 @@ class Split:
 @dataclass(frozen=True)
 class Options:
     device: str = "auto"  # auto | cpu | cuda
-    timeout_s: float | None = None  # per seed; None = the lab's own budget
+    timeout_s: float | None = None  # per sandboxed run (a seed may take several); None = the lab's
     seeds: tuple[int, ...] | None = None  # None = the lab's seeds
     seed_pairs: tuple[tuple[int, int], ...] | None = None  # (train, eval) seeds: overrides both
     early_stop: bool = True
