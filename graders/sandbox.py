@@ -170,11 +170,12 @@ def _within(path: str, folders) -> bool:
 
 
 def _parents(paths: list[str]) -> list[str]:
-    """``--dir`` for every folder above ``paths`` that the sandbox's empty root lacks,
-    world-traversable (bubblewrap would create them 0700, closed to an unprivileged run)."""
-    mounted = (*SYSTEM_DIRS, "/tmp", "/dev", "/proc")
+    """``--dir`` for every folder above ``paths`` that the sandbox's empty root or its fresh
+    ``/tmp`` lacks, world-traversable (bubblewrap would create them 0700, closed to an
+    unprivileged run: a virtual environment in ``mktemp -d``, as in CI)."""
+    mounted = (*SYSTEM_DIRS, "/dev", "/proc")
     found = dict.fromkeys(str(parent) for path in paths for parent in reversed(Path(path).parents)
-                          if str(parent) != "/" and not _within(str(parent), mounted))
+                          if str(parent) not in ("/", "/tmp") and not _within(str(parent), mounted))
     return [arg for parent in found for arg in ("--perms", "0755", "--dir", parent)]
 
 
