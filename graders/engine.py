@@ -24,7 +24,7 @@ import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -98,6 +98,15 @@ class Options:
     seed_pairs: tuple[tuple[int, int], ...] | None = None  # (train, eval) seeds: overrides both
     early_stop: bool = True
     secret: str | None = None  # set for "verified" grading: hidden training and test data
+    # verified grading where the secret must not travel (a Ray worker): the (training,
+    # evaluation, library) seeds the driver derived from it, one triple per seed
+    seed_plan: tuple[tuple[int, int, int], ...] | None = None
+    allow_weak_isolation: bool = False  # verified grading on a sandbox that misses items
+
+    @property
+    def verified(self) -> bool:
+        """Graded on seeds derived from a secret (here or by the driver)."""
+        return bool(self.secret or self.seed_plan)
     isolation: str | None = None  # None = the strongest available
 
 
@@ -110,9 +119,9 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     started = time.monotonic()
     sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
-    base = dict(lab=lab.id, file=str(file), mode="verified" if options.secret else "local",
+    base = dict(lab=lab.id, file=str(file), mode="verified" if options.verified else "local",
                 isolation=sandbox.describe(isolation),
-                verified=bool(options.secret) and not sandbox.weaknesses(isolation))
+                verified=options.verified and not sandbox.weaknesses(isolation))
     try:
         problem = _precheck(file)
         if problem:
@@ -145,11 +154,24 @@ def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
     """(training seed, evaluation seed) per run; evaluation data is always fresh."""
     if options.seed_pairs:
         return list(options.seed_pairs)
+    if options.seed_plan:
+        return [(train, evaluation) for train, evaluation, _ in options.seed_plan]
     seeds = options.seeds or lab.seeds
     if options.secret is None:
         return [(seed, secrets.randbits(64)) for seed in seeds]
     return [(_derived(options, lab, seed, "train"), _derived(options, lab, seed, "eval"))
             for seed in seeds]
+
+
+def without_secret(lab: Lab, options: Options) -> Options:
+    """``options`` for a grading elsewhere (a Ray worker) that must not hold the secret: the
+    same seeds, derived here, and no secret. Grading with the result is grading with
+    ``options``."""
+    if not options.secret:
+        return options
+    plan = tuple((train, evaluation, _child_seed(lab, train, options))
+                 for train, evaluation in _seed_pairs(lab, options))
+    return replace(options, secret=None, seed_plan=plan)
 
 
 def _derived(options: Options, lab: Lab, *parts, bits: int = 64) -> int:
@@ -162,6 +184,8 @@ def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
     """The seed a run seeds its libraries with: the lab's seed when grading locally; for
     verified grading an independent 32-bit draw that reveals nothing of the data seeds
     (32 bits: numpy's legacy seeding and scikit-learn accept no more)."""
+    if options.seed_plan:
+        return {train: child for train, _, child in options.seed_plan}[train_seed]
     return train_seed if options.secret is None else _derived(options, lab, train_seed,
                                                               "child", bits=32)
 

@@ -7,7 +7,8 @@ grading process on its node (``batch.grade_file``), so a task grades exactly as 
 needs are Ray resources: one CPU, the lab's ``memory_mb``, and a GPU with ``--device cuda``,
 so GPU gradings land on GPU workers. Workers need mllab and the course at the same path.
 
-Verified grading (a secret) is refused here: the tasks would receive the secret itself.
+Verified grading (a secret): the driver derives every seed and sends those, never the secret;
+each task checks that its node's sandbox meets what verified grading needs before grading.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mllab.graders.batch import ClassPlan, Entry, grade_file, internal_error, lab_digest
-from mllab.graders.engine import Options
+from mllab.graders import sandbox
+from mllab.graders.engine import Options, without_secret
 from mllab.graders.report import Report
 from mllab.labs import load
 
@@ -30,9 +32,6 @@ def grade_on_ray(plan: ClassPlan, address: str | None, jobs: int
                  ) -> Iterator[tuple[Entry, Report]]:
     """(entry, report) for each student of ``plan.todo``, in the order they finish. Without
     ``address``, a local Ray instance with ``jobs`` CPUs is started and stopped."""
-    if plan.options.secret:
-        raise RayUnavailable("verified grading (--secret) is not available on Ray yet: the "
-                             "tasks would receive the secret; grade with --backend local")
     try:
         import ray
     except ImportError:
@@ -46,8 +45,9 @@ def grade_on_ray(plan: ClassPlan, address: str | None, jobs: int
             num_cpus=1, num_gpus=1 if plan.options.device == "cuda" else 0,
             memory=plan.lab.memory_mb * 2**20, max_retries=0)
         digest = lab_digest(plan.lab)
+        options = without_secret(plan.lab, plan.options)
         pending = {task.remote(str(plan.lab.folder), digest, Path(entry.found).name,
-                               entry.source, plan.options): entry for entry in plan.todo}
+                               entry.source, options): entry for entry in plan.todo}
         while pending:
             (done,), _ = ray.wait(list(pending), num_returns=1)
             entry = pending.pop(done)
@@ -70,6 +70,11 @@ def grade_task(lab_folder: str, digest: str, filename: str, source: bytes,
     if lab_digest(lab) != digest:
         return internal_error(lab, filename, options, f"this worker's copy of {lab_folder} "
                               "differs from the driver's").to_dict()
+    missing = sandbox.weaknesses(sandbox.available_isolation()[0])
+    if options.verified and missing and not options.allow_weak_isolation:
+        return internal_error(lab, filename, options, "this worker cannot grade verified: its "
+                              f"sandbox misses {'; '.join(missing)} (install bubblewrap on it, "
+                              "or pass --allow-weak-isolation)").to_dict()
     with tempfile.TemporaryDirectory(prefix="mllab-ray-") as folder:
         file = Path(folder) / filename
         file.write_bytes(source)

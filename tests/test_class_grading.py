@@ -479,24 +479,53 @@ def test_ray_backend_grades_like_the_local_one(tmp_path):
     folder = class_folder(tmp_path, ann=HONEST, ben=BASELINE, cat=SYNTAX_ERROR,
                           dan=SUBMISSIONS / "sleeps.py")
 
-    def verdicts(*args: str) -> dict[str, str]:
+    def rows(*args: str) -> dict[str, dict]:
         out = tmp_path / f"out{len(args)}"
         result = grade_class("tiny_lab", str(folder), "--out", str(out), "--jobs", "2",
                              "--timeout", "3", *args)
         assert result.exit_code == 0, result.output
-        return {s: (r["verdict"], r["score"]) for s, r in gradebook(out).items()}
+        return {s: {k: v for k, v in r.items() if k != "seconds"} for s, r in gradebook(out).items()}
 
-    on_ray = verdicts("--backend", "ray")  # starts and stops a local Ray instance
-    assert on_ray == verdicts() == {"ann": ("pass", "100.0"), "ben": ("fail", "0.0"),
-                                    "cat": ("error", "0.0"), "dan": ("timeout", "0.0")}
+    on_ray = rows("--backend", "ray")  # starts and stops a local Ray instance
+    assert {s: (r["verdict"], r["score"]) for s, r in on_ray.items()} == \
+        {s: (r["verdict"], r["score"]) for s, r in rows().items()} == \
+        {"ann": ("pass", "100.0"), "ben": ("fail", "0.0"), "cat": ("error", "0.0"),
+         "dan": ("timeout", "0.0")}
     assert json.loads((tmp_path / "out2" / "ann" / "report.json").read_text())["report"]["runs"]
+    # verified: the tasks get the seeds the driver derived from the secret, so every metric
+    # is the one a local grading with the same secret measures
+    verified = ("--secret", "course key", "--allow-weak-isolation")
+    assert rows("--backend", "ray", *verified) == rows(*verified, "--force")
 
 
-def test_ray_backend_refuses_a_secret_and_says_how_to_install_ray(tmp_path, monkeypatch):
+def test_a_grading_without_the_secret_uses_the_seeds_it_derives(tiny_lab):
+    from mllab.graders.engine import Options, _child_seed, _seed_pairs, without_secret
+
+    lab = tiny_lab
+    keyed = Options(secret="course key")
+    sent = without_secret(lab, keyed)
+    assert sent.secret is None and "course key" not in repr(sent) and sent.verified
+    assert _seed_pairs(lab, sent) == _seed_pairs(lab, keyed)
+    assert [_child_seed(lab, t, sent) for t, _ in _seed_pairs(lab, sent)] == \
+        [_child_seed(lab, t, keyed) for t, _ in _seed_pairs(lab, keyed)]
+    assert without_secret(lab, Options()) == Options()
+
+
+def test_a_ray_task_refuses_verified_grading_on_a_weak_sandbox(tiny_lab, monkeypatch):
+    from mllab.graders import ray_backend, sandbox
+    from mllab.graders.batch import lab_digest
+    from mllab.graders.engine import Options, without_secret
+
+    lab = tiny_lab
+    monkeypatch.setattr(sandbox, "weaknesses", lambda level: ["runs keep the grader's user"])
+    options = without_secret(lab, Options(secret="course key"))
+    report = ray_backend.grade_task(str(lab.folder), lab_digest(lab), "ann.py",
+                                    HONEST.read_bytes(), options)
+    assert report["verdict"] == "internal-error" and "cannot grade verified" in report["reason"]
+
+
+def test_ray_backend_says_how_to_install_ray(tmp_path, monkeypatch):
     folder = class_folder(tmp_path, ann=HONEST)
-    refused = grade_class("tiny_lab", str(folder), "--backend", "ray", "--secret", "s")
-    said = " ".join(refused.output.split())  # errors wrap at the terminal's width
-    assert refused.exit_code == 2 and "the tasks would receive the secret" in said
     monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
     missing = grade_class("tiny_lab", str(folder), "--backend", "ray")
     said = " ".join(missing.output.split())
