@@ -199,6 +199,8 @@ def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
         progress(f"seed {index}/{len(pairs)}: training and predicting")
         run = _run_seed(lab, grading, file, train_seed, eval_seed, options, isolation,
                         lambda message: progress(f"seed {index}/{len(pairs)}: {message}"))
+        if options.verified:  # the report names seed 1, 2, ...: a derived seed stays unknown
+            run = replace(run, seed=index)
         runs.append(run)
         progress(f"seed {index}/{len(pairs)}: {run.verdict} ({run.seconds:.1f}s)")
         if run.verdict in UNSCORED:

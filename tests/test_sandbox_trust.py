@@ -266,6 +266,10 @@ def test_a_verified_run_is_given_neither_the_secret_nor_a_seed(tiny_lab):
     assert max(seed for pair in pairs for seed in pair) >= 2**32  # 64-bit draws
     for train_seed, eval_seed in pairs:
         assert str(train_seed) not in given and str(eval_seed) not in given
+    # nor does the report the student gets back: its seeds are numbered, not named
+    shown = json.dumps(report.to_dict())
+    assert [run.seed for run in report.runs] == list(range(1, len(report.runs) + 1))
+    assert not any(str(seed) in shown for pair in pairs for seed in pair)
 
 
 # ---------------------------------------------------------------- verified grading, from the CLI
