@@ -402,8 +402,8 @@ def watch(lab, workspace, file, device, poll):
     try:
         with Commands() as commands:
             Session(console, lab, path, grader, commands, poll, hinted, submitted).run()
-    except KeyboardInterrupt:
-        _say("stopped watching (Ctrl-C)", style="dim")
+    except KeyboardInterrupt as exc:
+        _say(f"stopped watching ({exc.args[0] if exc.args else 'Ctrl-C'})", style="dim")
     finally:
         grader.cancel()
         for number, previous in stops.items():
@@ -412,7 +412,7 @@ def watch(lab, workspace, file, device, poll):
 
 def _interrupt(signum, frame):
     """SIGTERM (or a closed terminal) stops ``watch`` the way Ctrl-C does."""
-    raise KeyboardInterrupt
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _after_pass(ws: Workspace, lab) -> None:

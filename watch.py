@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,20 +147,40 @@ class Grader:
         job = self.job
         if job is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(job.proc.pid, signal.SIGTERM)
-        try:
-            job.proc.wait(timeout=GRACE_S)
-        except subprocess.TimeoutExpired:
-            _kill_tree(job.proc.pid)
-            job.proc.wait()
-        self._close(job)
+        with _shielded():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(job.proc.pid, signal.SIGTERM)
+            try:
+                job.proc.wait(timeout=GRACE_S)
+            except subprocess.TimeoutExpired:
+                _kill_tree(job.proc.pid)
+                job.proc.wait()
+            self._close(job)
 
     def _close(self, job: _Job) -> None:
         job.proc.stdout.close()
         job.errors.close()
         shutil.rmtree(job.folder, ignore_errors=True)
         self.job = None
+
+
+@contextlib.contextmanager
+def _shielded():
+    """Ctrl-C and SIGTERM held off while a grade is being cleaned up (a second Ctrl-C must
+    not leave it half done); delivered once it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    numbers = (signal.SIGINT, signal.SIGTERM)
+    previous = {n: signal.signal(n, lambda signum, frame: caught.append(signum)) for n in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def _kill_tree(pid: int) -> None:
@@ -313,6 +334,9 @@ class Session:
                             if command == "quit":
                                 return
                             self._command(command)
+                        if self.commands.closed:
+                            self._say("end of input: no more commands; Ctrl-C stops watching",
+                                      "dim")
                 for event in self.grader.poll():
                     self._event(event)
         finally:
