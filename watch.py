@@ -20,6 +20,8 @@ if __package__ in (None, ""):  # run as the worker: `python watch.py work ...` i
     from pathlib import Path
 
     _root = Path(__file__).resolve().parent
+    if sys.path and Path(sys.path[0]).resolve() == _root:
+        del sys.path[0]  # this folder's labs/, datasets/ ... are no top-level modules
     _spec = importlib.util.spec_from_file_location(
         "mllab", _root / "__init__.py", submodule_search_locations=[str(_root)])
     sys.modules["mllab"] = importlib.util.module_from_spec(_spec)
@@ -45,7 +47,7 @@ from rich.text import Text
 
 WORKER = Path(__file__).resolve()
 GRACE_S = 5.0  # seconds a cancelled worker has to unwind before it is killed
-SNAPSHOT_PREFIX = "mllab-watch-"
+SNAPSHOT_PREFIX = "mllab-watch-"  # + pid: see sandbox.RUN_FOLDER
 STAGES = ("quick", "full", "submit")
 
 
@@ -94,7 +96,8 @@ class Grader:
     def start(self, stage: str, source: bytes, digest: str) -> None:
         """Grade ``source`` (the file's content when ``digest`` was taken) at ``stage``."""
         assert stage in STAGES and self.job is None, (stage, self.job)
-        folder = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX))
+        # named like a sandbox run folder: if this process is killed, a later grade sweeps it
+        folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         snapshot = folder / self.file.name  # the learner's file name: reports show it
         snapshot.write_bytes(source)
         errors = tempfile.TemporaryFile()
@@ -274,7 +277,8 @@ class Commands:
             *lines, self._pending = (self._pending + data).split(b"\n")
             words = [line.decode("utf-8", "replace").strip().lower() for line in lines]
             words = [word for word in words if word]
-        return [COMMANDS.get(word, "?") for word in words]
+        commands = [COMMANDS.get(word, "?") for word in words]
+        return [c for n, c in enumerate(commands) if c != "?" or "?" not in commands[:n]]
 
 
 def ready(*sources, timeout: float) -> list:
@@ -326,19 +330,21 @@ class Session:
         keys = KEYS if self.commands.terminal else KEYS.replace(" ·", ",") + " (then Enter)"
         self._say(f"watching {self.path} (every {self.poll_s:g}s); {keys}", "dim")
         try:
+            self._look()
             while True:
-                self._look()
-                for source in ready(self.commands, self.grader, timeout=self.poll_s):
-                    if source is self.commands:
-                        for command in self.commands.read():
-                            if command == "quit":
-                                return
-                            self._command(command)
-                        if self.commands.closed:
-                            self._say("end of input: no more commands; Ctrl-C stops watching",
-                                      "dim")
-                for event in self.grader.poll():
-                    self._event(event)
+                if self.commands in ready(self.commands, self.grader, timeout=self.poll_s):
+                    for command in self.commands.read():
+                        if command == "quit":
+                            return
+                        self._command(command)
+                    if self.commands.closed:
+                        self._say("end of input: no more commands; Ctrl-C stops watching",
+                                  "dim")
+                events = self.grader.poll()
+                self._look()  # a save since: what the worker said is about the old content
+                for event in events:
+                    if event.digest == self.seen:
+                        self._event(event)
         finally:
             self._progress(None)
             self.grader.cancel()
@@ -357,13 +363,15 @@ class Session:
         self.seen, self.source = seen, source
         cancelled = self.grader.busy
         self._cancel()
+        stopped = (f"the {cancelled} grade under way was cancelled"
+                   f"{'; nothing was recorded' if cancelled == 'submit' else ''}")
         if source is None:
             self._say(f"{self.path} is missing or unreadable; waiting for it (save it again, "
-                      f"or `mllab start {self.lab.id}`)", "yellow")
+                      f"or `mllab start {self.lab.id}`){'; ' + stopped if cancelled else ''}",
+                      "yellow")
             return
         if cancelled:
-            self._say(f"saved again: restarting (the {cancelled} grade under way was cancelled"
-                      f"{'; nothing was recorded' if cancelled == 'submit' else ''})", "yellow")
+            self._say(f"saved again: restarting ({stopped})", "yellow")
         self._start("quick")
 
     def _start(self, stage: str) -> None:

@@ -13,6 +13,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -140,8 +141,11 @@ def test_each_save_is_graded_quick_then_full_and_q_quits(watching):
     quick = watch.wait_for(r"^quick grade: pass on seed 0 \(", after=failed)
     full = watch.wait_for(r"^full grade \(not recorded", after=quick)
     passed = watch.wait_for(r"^verdict: pass: ", after=full)
+    os.utime(watch.copy)  # saved without a change: not graded again
     watch.send("h")
-    watch.wait_for(r"^hint 1/3: one", after=passed)
+    hinted = watch.wait_for(r"^hint 1/3: one", after=passed)
+    time.sleep(0.6)
+    assert not any("grade" in line for line in watch.lines[hinted:])
     watch.send("q")
     code, err = watch.finish()
     assert code == 0 and err == ""
@@ -252,3 +256,35 @@ def test_on_a_terminal_single_keys_act_and_its_settings_are_restored(tmp_path):
     assert TRACEBACK.encode() not in seen and _session(proc.pid) == []
     os.close(leader)
     os.close(follower)
+
+
+def _until(condition, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_worker_too_slow_to_unwind_is_killed_with_all_below_it(tmp_path, monkeypatch):
+    from mllab import watch
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(watch, "GRACE_S", 0.0)  # no time to unwind: killed at once
+    grader = watch.Grader("tiny_lab", tmp_path / "tiny_lab.py", "cpu")
+    hangs = (SUBMISSIONS / "sleeps.py").read_bytes()
+    grader.start("quick", hangs, watch.digest(hangs))
+    _until(lambda: processes_matching(f"{scratch}/mllab-tiny_lab-"))
+    grader.cancel()
+    assert grader.busy is None and grader.poll() == []
+    _until(lambda: processes_matching(str(scratch)) == [], timeout=5)
+    assert all(p.name.startswith("mllab-tiny_lab-") for p in scratch.iterdir())  # run folders
+
+    fixed = FIX.read_bytes()
+    grader.start("quick", fixed, watch.digest(fixed))  # the next grade sweeps what was left
+    events: list = []
+    _until(lambda: events.extend(grader.poll()) or grader.busy is None)
+    assert events[-1].report["verdict"] == "pass" and events[-1].digest == watch.digest(fixed)
+    assert list(scratch.iterdir()) == []
