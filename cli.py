@@ -1,4 +1,4 @@
-"""The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit,
+"""The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit, watch,
 debrief, solution, progress, reset) and the instructor's (validate, new, grade-class).
 
 Each command parses its arguments, calls one library function and renders the

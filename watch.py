@@ -40,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -52,6 +52,8 @@ STAGES = ("quick", "full", "submit")
 
 
 def digest(source: bytes) -> str:
+    """What tells two versions of the file apart (its modification time does not: a save
+    without a change is no new version, and some filesystems keep coarse times)."""
     return hashlib.sha256(source).hexdigest()
 
 
@@ -78,7 +80,6 @@ class _Job:
     errors: object  # the worker's stderr, a temporary file
     pending: bytes = b""
     report: dict | None = None
-    events: list[Event] = field(default_factory=list)
 
 
 class Grader:
@@ -99,12 +100,16 @@ class Grader:
         # named like a sandbox run folder: if this process is killed, a later grade sweeps it
         folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         snapshot = folder / self.file.name  # the learner's file name: reports show it
-        snapshot.write_bytes(source)
-        errors = tempfile.TemporaryFile()
-        proc = subprocess.Popen(
-            [sys.executable, str(WORKER), "work", self.lab_id, str(snapshot), stage, self.device],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,
-            start_new_session=True)  # Ctrl-C reaches only this process, which cancels it
+        try:
+            snapshot.write_bytes(source)
+            errors = tempfile.TemporaryFile()
+            proc = subprocess.Popen(
+                [sys.executable, str(WORKER), "work", self.lab_id, str(snapshot), stage,
+                 self.device], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,
+                start_new_session=True)  # Ctrl-C reaches only this process, which cancels it
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         os.set_blocking(proc.stdout.fileno(), False)
         self.job = _Job(stage, digest, proc, folder, errors)
 
@@ -375,7 +380,11 @@ class Session:
         self._start("quick")
 
     def _start(self, stage: str) -> None:
-        self.grader.start(stage, self.source, self.seen)
+        try:
+            self.grader.start(stage, self.source, self.seen)
+        except OSError as exc:  # e.g. a full or unwritable temporary folder
+            self._say(f"cannot start the {stage} grade: {exc}; save again to retry", "red")
+            return
         heading = HEADINGS[stage].format(seed=self.lab.seeds[0])
         self.console.rule(Text(f"{heading} · {time.strftime('%H:%M:%S')}", style="bold"),
                           align="left")
