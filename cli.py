@@ -1,4 +1,4 @@
-"""The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit,
+"""The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit, watch,
 debrief, solution, progress, reset) and the instructor's (validate, new, grade-class).
 
 Each command parses its arguments, calls one library function and renders the
@@ -300,6 +300,12 @@ def hint(lab, workspace, show_all):
         if not shown:
             _say(f"no hints shown yet for {lab.id}; `mllab hint {lab.id}` shows the first")
         return
+    _next_hint(ws, lab)
+
+
+def _next_hint(ws: Workspace, lab) -> None:
+    """Reveal and show the next hint, or say there is none left and what comes next."""
+    total = len(lab.hints)
     revealed = ws.next_hint(lab)
     if revealed:
         console.print(render.hint(revealed[0], total, revealed[1]))
@@ -346,6 +352,67 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("lab", type=LAB)
+@workspace_option
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="Watch this file instead of your workspace copy.")
+@device_option
+@click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+              help="Seconds between looks at the file.")
+def watch(lab, workspace, file, device, poll):
+    """Grade your copy again each time you save it.
+
+    Each save starts a quick grade on one seed and, when that passes, the full grade
+    `submit` does; saving again during a grade cancels it and starts over. Neither is
+    recorded as an attempt: press s for a real submit (recorded, as `mllab submit` does),
+    h for the next hint, q to quit. On a terminal single keys act at once; otherwise
+    type one command per line. Ctrl-C also quits, with exit code 0.
+
+    The file is looked at every --poll seconds and compared by content, so every editor
+    and filesystem works (no change events are needed).
+    """
+    from mllab.watch import Commands, Grader, Session
+
+    ws = _workspace(workspace)
+    path = _learner_file(ws, lab, file, "watch")
+    if device == "cuda":
+        _device(device)
+    grader = Grader(lab.id, path, device)
+
+    def submitted(result) -> None:
+        render.report(console, result)
+        try:
+            ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+        except WorkspaceError as exc:
+            _warn(f"this attempt was not recorded: {exc}")
+        if result.verdict == "pass":
+            _after_pass(ws, lab)
+
+    def hinted() -> None:
+        try:
+            _next_hint(ws, lab)
+        except WorkspaceError as exc:  # e.g. a read-only workspace: keep watching
+            _warn(str(exc))
+
+    stops = {number: signal.signal(number, _interrupt)
+             for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with Commands() as commands:
+            Session(console, lab, path, grader, commands, poll, hinted, submitted).run()
+    except KeyboardInterrupt as exc:
+        _say(f"stopped watching ({exc.args[0] if exc.args else 'Ctrl-C'})", style="dim")
+    finally:
+        grader.cancel()
+        for number, previous in stops.items():
+            signal.signal(number, previous)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM (or a closed terminal) stops ``watch`` the way Ctrl-C does."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _after_pass(ws: Workspace, lab) -> None:
