@@ -288,6 +288,42 @@ def run(lab, workspace, file, device, seed):
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="Diagnose this file instead of your workspace copy.")
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def diagnose(lab, workspace, file, device, as_json):
+    """Run your copy once and say what looks wrong in the run (never how to fix it)."""
+    path = _learner_file(_workspace(workspace), lab, file, "diagnose")
+    _require_compiles(path)
+    findings, checked = _diagnosis(lab, path, _device(device), quiet=as_json)
+    if as_json:
+        click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked,
+                               "findings": [asdict(f) for f in findings]}, indent=2))
+    else:
+        render.noticed(console, findings, checked)
+
+
+def _diagnosis(lab, path: Path, device: str, quiet: bool = False):
+    """(findings, what was checked) from one traced run of ``path`` on one seed of the
+    lab's data; exits with one line when the learner's code fails."""
+    from mllab.graders.diagnose import checked, diagnose
+    from mllab.graders.observe import ObserveError, observe
+
+    try:
+        with _status(f"diagnosing {path.name}", quiet=quiet) as status:
+            status.update("one traced run on one seed")
+            record = observe(lab, path, device)
+    except ObserveError as exc:
+        _fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
+    except KeyboardInterrupt:
+        _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
+    return diagnose(record), checked(record)
+
+
+@main.command()
+@click.argument("lab", type=LAB)
+@workspace_option
 @click.option("--all", "show_all", is_flag=True, help="List again the hints already shown.")
 def hint(lab, workspace, show_all):
     """Show the next hint (each call reveals one more)."""
