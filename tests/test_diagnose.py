@@ -171,3 +171,29 @@ def test_a_syntax_error_is_exit_2_and_one_line(mllab, tmp_path):
     result = mllab("diagnose", "imbalanced_fraud", "--file", str(path))
     assert result.exit_code == 2
     assert "syntax error" in result.output and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- run and submit
+
+def test_run_ends_with_what_we_noticed(mllab, tiny_lab):
+    result = mllab("run", "tiny_lab", "--file", str(tiny_lab.broken_file), "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    assert "what we noticed" in result.output and "nothing unusual noticed" in result.output
+
+
+def test_a_failing_submit_says_what_we_noticed_and_a_pass_does_not(mllab, tiny_lab):
+    failed = mllab("submit", "tiny_lab", "--file", str(tiny_lab.broken_file), "--quiet")
+    assert failed.exit_code == 1 and "what we noticed" in failed.output
+    passed = mllab("submit", "tiny_lab", "--file", str(tiny_lab.fixes()[0]), "--quiet")
+    assert passed.exit_code == 0 and "what we noticed" not in passed.output
+
+
+def test_diagnose_imports_no_torch_until_it_runs():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from mllab.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print('LOADED', [m for m in ('torch', 'sklearn', 'pandas') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
