@@ -289,17 +289,16 @@ def diagnose(record: RunRecord) -> list[Finding]:
 
 
 def checked(record: RunRecord) -> list[str]:
-    """The names of the detectors that had something to look at in ``record``."""
-    have = {"losses": record.losses, "grad_norms": record.grad_norms,
-            "relu_zero": record.relu_zero is not None,
-            "validation": record.claimed_score is not None,
-            "imbalance": record.decisions is not None, "repeat": record.repeated is not None,
-            "paths": record.paths is not None, "modes": bool(record.losses),
-            "duplicates": record.validation_rows is not None}
-    names = {"losses": "loss per step (non-finite, chance level, floor, oscillation)",
-             "grad_norms": "first/last layer gradient ratio", "relu_zero": "dead ReLUs",
-             "modes": "training-mode layers at prediction time",
-             "validation": "validation score", "imbalance": "class imbalance vs accuracy",
-             "repeat": "repeated predictions", "paths": "drift between two paths",
-             "duplicates": "train/validation duplicates"}
-    return [names[key] for key, present in have.items() if present]
+    """What the detectors had to look at in ``record`` (said when nothing stood out)."""
+    looked_at = (
+        (record.losses, "loss per step (non-finite, chance level, floor, oscillation) and "
+                        "layer modes at prediction time"),
+        (record.grad_norms, "first/last layer gradient ratio"),
+        (record.relu_zero is not None, "dead ReLUs"),
+        (record.claimed_score is not None, "the code's own validation score"),
+        (record.decisions is not None, "class balance against the decisions' accuracy"),
+        (record.repeated is not None, "repeated predictions"),
+        (record.paths is not None, "drift between two scoring paths"),
+        (record.validation_rows is not None, "train/validation duplicates"),
+    )
+    return [what for present, what in looked_at if present]
