@@ -269,8 +269,9 @@ def start(lab, workspace, force):
               help="Run this file instead of your workspace copy.")
 @device_option
 @click.option("--seed", type=int, default=0, show_default=True)
-def run(lab, workspace, file, device, seed):
-    """Run your copy the way the team would, so the symptom shows."""
+@click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
+def run(lab, workspace, file, device, seed, no_diagnose):
+    """Run your copy the way the team would, so the symptom shows, then say what we noticed."""
     from mllab.graders.engine import CHILD_SCRIPT
 
     path = _learner_file(_workspace(workspace), lab, file, "run")
@@ -282,7 +283,61 @@ def run(lab, workspace, file, device, seed):
                             "--device", resolved, "--seed", str(seed)], cwd=path.parent)
     except KeyboardInterrupt:
         _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
+    if code == 0 and not no_diagnose:
+        _noticed_after(lab, path, resolved, "what we noticed comes from a second, traced run "
+                       "of your functions on one seed of the lab's data")
     sys.exit(code)
+
+
+@main.command()
+@click.argument("lab", type=LAB)
+@workspace_option
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="Diagnose this file instead of your workspace copy.")
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def diagnose(lab, workspace, file, device, as_json):
+    """Run your copy once and say what looks wrong in the run (never how to fix it)."""
+    from mllab.graders.observe import ObserveError
+
+    path = _learner_file(_workspace(workspace), lab, file, "diagnose")
+    _require_compiles(path)
+    try:
+        findings, checked = _diagnosis(lab, path, _device(device), quiet=as_json)
+    except ObserveError as exc:
+        _fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
+    if as_json:
+        click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked,
+                               "findings": [asdict(f) for f in findings]}, indent=2))
+    else:
+        render.noticed(console, findings, checked)
+
+
+def _diagnosis(lab, path: Path, device: str, quiet: bool = False):
+    """(findings, what was checked) from one traced run of ``path`` on one seed of the
+    lab's data; raises ``ObserveError`` when the learner's code fails."""
+    from mllab.graders.diagnose import checked, diagnose
+    from mllab.graders.observe import observe
+
+    try:
+        with _status(f"diagnosing {path.name}", quiet=quiet) as status:
+            status.update("one traced run on one seed of the lab's data")
+            record = observe(lab, path, device)
+    except KeyboardInterrupt:
+        _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
+    return diagnose(record), checked(record)
+
+
+def _noticed_after(lab, path: Path, device: str, why: str) -> None:
+    """The "what we noticed" section at the end of ``run`` or a failing ``submit``: a
+    second, traced run; advisory, so a failure of it is one warning, never the exit code."""
+    from mllab.graders.observe import ObserveError
+
+    _say(f"\n{why}; `mllab diagnose {lab.id}` repeats it", style="dim")
+    try:
+        render.noticed(console, *_diagnosis(lab, path, device))
+    except ObserveError as exc:
+        _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
 
 @main.command()
@@ -351,6 +406,9 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
         _warn(f"this attempt was not recorded: {exc}")
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
+    elif result.verdict == "fail" and not as_json:
+        _noticed_after(lab, path, _device(device), "the grade failed, so we traced one more run "
+                       "of your functions (not part of the grade)")
     sys.exit(result.exit_code)
 
 

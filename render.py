@@ -325,3 +325,17 @@ def calibration_toml(rows) -> str:
                   for name, (mean, low, high) in row.distributions.items()]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def noticed(console: Console, findings, checked: list[str]) -> None:
+    """The "what we noticed" section: each finding's measurement and why it matters, or
+    what was looked at when nothing stood out. Every number came from learner code."""
+    console.print(Text("what we noticed", style="bold"))
+    if not findings:
+        console.print(labelled("  nothing unusual noticed;", "checked: " +
+                               (", ".join(checked) or "nothing could be measured"), "green"))
+        return
+    for finding in findings:
+        console.print(labelled(f"  {inert(finding.name, limit=60, lines=1)}:",
+                               f"{inert(finding.measured, limit=400, lines=1)}. Why it matters: "
+                               f"{inert(finding.why, limit=400, lines=1)}.", "yellow"))

@@ -4,6 +4,7 @@ Run as a script inside the sandbox, never imported by the grading process:
 
     python -I child.py grade WORKDIR      # grade one seed, job in WORKDIR/job.json
     python -I child.py run FILE [ARGS]    # run a learner's file as a script (mllab run)
+    python -I child.py diagnose WORKDIR   # every stage in one traced process (mllab diagnose)
 
 It receives training data and evaluation *features*; evaluation labels never
 reach it. It writes one ``.npy`` file per output plus ``status.json``; the parent
@@ -209,7 +210,48 @@ def grade(workdir: Path) -> dict:
     return {"kind": "ok", "device": device}
 
 
+def diagnose(workdir: Path) -> dict:
+    """Run every stage of the job in this one process with PyTorch traced (``mllab
+    diagnose``): outputs go to ``out/``, the trace to ``trace.json``; returns the status."""
+    from mllab.graders.engine import Carry
+    from mllab.graders.observe import Tracer
+
+    job = json.loads((workdir / "job.json").read_text())
+    with open(workdir / "inputs.pkl", "rb") as fh:
+        inputs = pickle.load(fh)  # written by the diagnosing process, never by the learner
+    spec = importlib.util.spec_from_file_location("lab_harness", job["harness"])
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    tracer, kept = Tracer(), {}
+    try:
+        submission = Submission(workdir / "submission.py", job["shown_as"],
+                                tuple(job["required"]))
+        tracer.install()
+        seed_everything(job["seed"])
+        device = _resolve_device(job["device"])
+        for stage, given in zip(job["stages"], inputs):
+            given = {k: kept[v.output] if isinstance(v, Carry) else v for k, v in given.items()}
+            outputs = getattr(harness, stage["entry"])(submission, **given, device=device,
+                                                       seed=job["seed"])
+            names = stage["outputs"] or sorted(outputs)
+            kept.update(zip(stage["keep_as"] or names, (outputs[n] for n in names)))
+        _save_outputs(kept, workdir / "out")
+    except SubmissionError as exc:
+        return {"kind": exc.kind, "message": exc.message.splitlines()[0]}
+    except Exception as exc:  # noqa: BLE001 - the harness failed on what the learner returned
+        return {"kind": "runtime-error", "message": f"{type(exc).__name__}: {exc}"}
+    finally:
+        (workdir / "trace.json").write_text(json.dumps(tracer.trace()))
+    return {"kind": "ok"}
+
+
 def main(argv: list[str]) -> int:
+    if argv[1] == "diagnose":
+        _load_mllab()
+        workdir = Path(argv[2])
+        (workdir / "status.json").write_text(json.dumps(diagnose(workdir)))
+        sys.stdout.flush()
+        os._exit(0)
     if argv[1] == "run":
         _load_mllab()
         sys.argv = argv[2:]

@@ -119,3 +119,12 @@ def measure(outputs, truth: Truth) -> dict[str, float]:
         "estimated_auc_other_world": float(np.clip(estimate["other_world"], -1e6, 1e6)),
         **{f"agreement_{name}": value for name, value in agreement.items()},
     }
+
+
+def evidence(outputs, split: Split) -> dict:
+    """For ``mllab diagnose``: the code's own AUC estimate and its AUC on fresh customers."""
+    truth = split.truth
+    estimate_name, scores_name = truth.names["export"]
+    scores = outputs.array(scores_name, len(truth.real) + len(truth.twin), kind="probability")
+    return {"claimed_score": ("AUC", outputs.scalar(estimate_name)),
+            "fresh_score": float(roc_auc_score(truth.churned, scores[truth.real]))}

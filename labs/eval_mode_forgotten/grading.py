@@ -71,3 +71,11 @@ def measure(outputs, truth: dict) -> dict[str, float]:
         "desk_agreement": float(np.mean(alone == tray[desk])),
         "desk_accuracy": float(np.mean(alone == labels[desk])),
     }
+
+
+def evidence(outputs, split: Split) -> dict:
+    """For ``mllab diagnose``: the same scans predicted twice, in two calls."""
+    labels, order = split.truth["labels"], split.truth["order"]
+    again = np.empty(len(labels))
+    again[order] = outputs.array("again", len(labels))
+    return {"repeated": (outputs.array("tray", len(labels)), again)}

@@ -44,3 +44,10 @@ def measure(outputs, truth: np.ndarray) -> dict[str, float]:
         "flag_rate": float(flagged.mean()),
         "accuracy": float(accuracy_score(truth, flagged)),
     }
+
+
+def evidence(outputs, split: Split) -> dict:
+    """For ``mllab diagnose``: the training labels and the decisions on fresh data."""
+    return {"train_labels": split.stages[0].inputs["train"][TARGET].to_numpy(),
+            "decisions": outputs.array("labels", len(split.truth), kind="binary"),
+            "decision_truth": split.truth}

@@ -117,3 +117,10 @@ def measure(outputs, truth: dict) -> dict[str, float]:
         "batch_auc": float(roc_auc_score(late, batch)),
         "calibration_gap": max(s["gap"] for s in slices),
     }
+
+
+def evidence(outputs, split: Split) -> dict:
+    """For ``mllab diagnose``: the same orders scored by serve() and by predict_batch()."""
+    n = len(split.truth["late"])
+    return {"paths": ("serve(), one request at a time", outputs.array("served", n),
+                      "predict_batch() on the same orders", outputs.array("batch", n))}

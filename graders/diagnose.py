@@ -1,0 +1,304 @@
+"""What we noticed: detectors over the record of one run of the learner's code.
+
+Each detector is a pure function of a ``RunRecord`` (plain numbers and arrays) that
+returns a ``Finding`` or None. A finding says what was measured and why it matters,
+never the fix. The thresholds are the published heuristics in the course's lab notes
+(AUTOTRAINER, DeepDiagnosis, UMLAUT, deepchecks). Diagnosis is advisory: it never
+takes part in a verdict, and every number in it came from a run of learner code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+VANISHING_RATIO = 1e-3  # first/last layer gradient norm
+EXPLODING_RATIO = 70.0
+DEAD_RELU = 0.70  # share of zero ReLU outputs
+CHANCE_BAND = 0.05  # loss within 5% of ln(k)
+SUSPICIOUS_SCORE = 0.95
+OPTIMISM_GAP = 0.10  # own validation estimate above the score on fresh data
+RARE_CLASS = 0.05  # minority share of the training labels
+MISSED_MINORITY = 0.20  # recall on the minority class below this, while accuracy looks fine
+UNSTABLE = 0.01  # share of repeated predictions that changed
+DRIFT_PSI = 0.25  # "major shift" in the usual PSI reading
+DUPLICATES = 0.01  # share of validation rows also in training
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing we noticed: a short name, what was measured, why it matters."""
+
+    name: str
+    measured: str
+    why: str
+
+
+@dataclass
+class RunRecord:
+    """What one run of the learner's code showed; every field is optional.
+
+    ``losses``: (optimizer steps taken so far, loss) per backward pass; ``grad_norms``:
+    (first layer, last layer) weight-gradient norms per optimizer step; ``n_classes``: the
+    width of the logits a classification loss saw; ``relu_zero``: share of zero ReLU
+    outputs while training; ``stochastic_at_inference``: kinds of Dropout/BatchNorm layers
+    that ran in training mode after the last optimizer step. The rest comes from the arrays
+    the learner's functions returned and the data the grader chose.
+    """
+
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    grad_norms: list[tuple[float, float]] = field(default_factory=list)
+    n_classes: int | None = None
+    relu_zero: float | None = None
+    stochastic_at_inference: list[str] = field(default_factory=list)
+    train_labels: np.ndarray | None = None
+    decisions: np.ndarray | None = None  # the learner's class decisions on fresh data
+    decision_truth: np.ndarray | None = None
+    claimed_score: tuple[str, float] | None = None  # (metric, the learner's own estimate)
+    train_score: float | None = None
+    fresh_score: float | None = None  # the same metric on fresh data the grader chose
+    repeated: tuple[np.ndarray, np.ndarray] | None = None  # the same inputs predicted twice
+    paths: tuple[str, np.ndarray, str, np.ndarray] | None = None  # two paths, same rows
+    train_rows: np.ndarray | None = None  # for train/validation duplicates
+    validation_rows: np.ndarray | None = None
+
+
+def _loss_values(record: RunRecord) -> np.ndarray:
+    return np.array([loss for _, loss in record.losses], dtype=float)
+
+
+def non_finite_loss(record: RunRecord) -> Finding | None:
+    for step, loss in record.losses:
+        if not math.isfinite(loss):
+            finite = [v for _, v in record.losses if math.isfinite(v)]
+            before = f"; the largest finite loss before it was {max(finite):.3g}" if finite else ""
+            return Finding("non-finite loss", f"the loss became {loss} at optimizer step {step} "
+                           f"(of {record.losses[-1][0]}){before}",
+                           "once the loss is NaN or inf every weight it touches becomes NaN too: "
+                           "nothing after that step is learned")
+    return None
+
+
+def gradient_ratio(record: RunRecord) -> Finding | None:
+    norms = np.array(record.grad_norms[:20], dtype=float).reshape(-1, 2)
+    if not len(norms):
+        return None
+    if not np.isfinite(norms).all():
+        step = int(np.argmax(~np.isfinite(norms).all(axis=1)))
+        return Finding("exploding gradients", f"a layer's gradient norm was not finite at "
+                       f"optimizer step {step}", "the update that follows overflows the weights")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = float(np.median(norms[:, 0] / norms[:, 1]))
+    if not math.isfinite(ratio):
+        return None
+    if ratio > EXPLODING_RATIO:
+        return Finding("exploding gradients", f"first/last layer gradient norm ratio {ratio:.3g} "
+                       f"over the first {len(norms)} steps (heuristic: > {EXPLODING_RATIO:g})",
+                       "the early layers take steps far larger than the late ones: training "
+                       "tends to diverge")
+    if ratio < VANISHING_RATIO:
+        return Finding("vanishing gradients", f"first/last layer gradient norm ratio {ratio:.2g} "
+                       f"over the first {len(norms)} steps (heuristic: < {VANISHING_RATIO:g})",
+                       "the early layers barely move, so the network learns only in its last "
+                       "layers")
+    return None
+
+
+def dead_relu(record: RunRecord) -> Finding | None:
+    if record.relu_zero is None or record.relu_zero < DEAD_RELU:
+        return None
+    return Finding("dying ReLU", f"{record.relu_zero:.0%} of ReLU outputs were zero while "
+                   f"training (heuristic: >= {DEAD_RELU:.0%})",
+                   "a unit that outputs zero passes no gradient back and stops learning")
+
+
+def loss_at_chance(record: RunRecord) -> Finding | None:
+    values = _loss_values(record)
+    if not record.n_classes or record.n_classes < 2 or len(values) < 10 or \
+            not np.isfinite(values).all():
+        return None
+    chance = math.log(record.n_classes)
+    late = float(np.mean(values[-max(len(values) // 5, 1):]))
+    if abs(late - chance) > CHANCE_BAND * chance:
+        return None
+    return Finding("loss flat at chance", f"mean loss over the last fifth of {len(values)} "
+                   f"steps {late:.3f}; ln({record.n_classes}) = {chance:.3f} is the loss of a "
+                   "uniform guess over the classes",
+                   "the network predicts no better than guessing: the weights it is evaluated "
+                   "with are not learning from the labels")
+
+
+def loss_below_floor(record: RunRecord) -> Finding | None:
+    values = _loss_values(record)
+    finite = values[np.isfinite(values)]
+    if not len(finite) or finite.min() >= -1e-6:
+        return None
+    return Finding("loss below its floor", f"the loss reached {finite.min():.3g}; cross-entropy "
+                   "and squared error cannot be negative",
+                   "the number being minimised is not the loss it is named after")
+
+
+def oscillating_loss(record: RunRecord) -> Finding | None:
+    values = _loss_values(record)
+    if len(values) < 50 or not np.isfinite(values).all():
+        return None
+    means = np.array([w.mean() for w in np.array_split(values, 10)])
+    turns = int(np.sum(np.diff(np.sign(np.diff(means))) != 0))
+    swing = float(np.mean(np.abs(np.diff(means))) / max(np.mean(np.abs(means)), 1e-12))
+    if turns < 6 or swing < 0.10:
+        return None
+    return Finding("oscillating loss", f"the loss averaged over tenths of the run changed "
+                   f"direction {turns} of 8 times, by {swing:.0%} of its level on average",
+                   "steps that overshoot back and forth keep the loss from settling")
+
+
+def suspicious_validation(record: RunRecord) -> Finding | None:
+    if record.claimed_score is None:
+        return None
+    metric, claimed = record.claimed_score
+    fresh = record.fresh_score
+    on_fresh = f"; on fresh data the same model scores {fresh:.3f}" if fresh is not None else ""
+    if claimed > SUSPICIOUS_SCORE:
+        return Finding("validation score suspiciously high", f"the code's own validation "
+                       f"{metric} is {claimed:.3f} (heuristic: > {SUSPICIOUS_SCORE}){on_fresh}",
+                       "scores this good on a noisy real-world target usually mean a feature "
+                       "carries the label, or the validation rows leak into training")
+    if fresh is not None and claimed - fresh > OPTIMISM_GAP:
+        return Finding("validation score not borne out", f"the code's own validation {metric} "
+                       f"is {claimed:.3f}{on_fresh}",
+                       "the validation rows are not like the data the model meets: its estimate "
+                       "cannot be trusted")
+    if record.train_score is not None and claimed > record.train_score + 0.02:
+        return Finding("validation above training", f"validation {metric} {claimed:.3f}, "
+                       f"training {record.train_score:.3f}",
+                       "a model rarely does better on rows it never saw: the split or the "
+                       "evaluation is suspect")
+    return None
+
+
+def hidden_imbalance(record: RunRecord) -> Finding | None:
+    if record.train_labels is None or record.decisions is None or record.decision_truth is None:
+        return None
+    labels = np.asarray(record.train_labels)
+    values, counts = np.unique(labels, return_counts=True)
+    if len(values) < 2 or counts.min() / counts.sum() >= RARE_CLASS:
+        return None
+    rare = values[np.argmin(counts)]
+    truth, decided = np.asarray(record.decision_truth), np.asarray(record.decisions)
+    positives = truth == rare
+    if not positives.any() or len(decided) != len(truth):
+        return None
+    recall = float(np.mean(decided[positives] == rare))
+    if recall >= MISSED_MINORITY:
+        return None
+    accuracy, baseline = float(np.mean(decided == truth)), float(np.mean(~positives))
+    return Finding("class imbalance hidden by accuracy", f"the rare class is "
+                   f"{counts.min() / counts.sum():.2%} of the training labels; on fresh data the "
+                   f"decisions reach accuracy {accuracy:.2%} (always predicting the common class: "
+                   f"{baseline:.2%}) yet catch {int(np.sum(decided[positives] == rare))} of "
+                   f"{int(positives.sum())} rare cases",
+                   "accuracy rewards ignoring a rare class: it cannot tell this model from one "
+                   "that never flags anything")
+
+
+def unstable_predictions(record: RunRecord) -> Finding | None:
+    if record.repeated is None:
+        return None
+    first, second = (np.asarray(a) for a in record.repeated)
+    if first.shape != second.shape or not first.size:
+        return None
+    changed = float(np.mean(first != second))
+    if changed <= UNSTABLE:
+        return None
+    return Finding("predictions change between calls", f"{changed:.1%} of the same inputs got a "
+                   "different prediction when predicted again",
+                   "a trained model is a fixed function: something in its forward pass is "
+                   "still random or depends on the rest of the call")
+
+
+def stochastic_at_inference(record: RunRecord) -> Finding | None:
+    if not record.stochastic_at_inference:
+        return None
+    kinds = ", ".join(sorted(set(record.stochastic_at_inference)))
+    return Finding("training-mode layers at prediction time", f"{kinds} ran in training mode "
+                   f"{len(record.stochastic_at_inference)} time(s) after the last optimizer step",
+                   "dropout in training mode zeroes random units and BatchNorm normalises with "
+                   "the statistics of the current batch, so predictions vary")
+
+
+def psi(reference: np.ndarray, current: np.ndarray, bins: int = 10) -> float:
+    """Population stability index of ``current`` against ``reference`` (quantile bins)."""
+    reference, current = np.asarray(reference, float), np.asarray(current, float)
+    edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)))
+    if len(edges) < 3:
+        edges = np.array([-np.inf, float(reference.mean()), np.inf])
+    edges[0], edges[-1] = -np.inf, np.inf
+    expected = np.histogram(reference, edges)[0] / len(reference) + 1e-4
+    actual = np.histogram(current, edges)[0] / len(current) + 1e-4
+    return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def drift(record: RunRecord) -> Finding | None:
+    if record.paths is None:
+        return None
+    name_a, a, name_b, b = record.paths
+    a, b = np.asarray(a, float).ravel(), np.asarray(b, float).ravel()
+    if not (len(a) and len(b)) or not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return None
+    index = psi(a, b)
+    if index < DRIFT_PSI:
+        return None
+    return Finding("drift between two paths", f"PSI {index:.2f} between {name_a} (mean "
+                   f"{a.mean():.3f}) and {name_b} (mean {b.mean():.3f}) (heuristic: > {DRIFT_PSI})",
+                   "the same rows look different to the model in the two paths: what it learned "
+                   "does not apply to what it is given")
+
+
+def duplicates(record: RunRecord) -> Finding | None:
+    if record.train_rows is None or record.validation_rows is None:
+        return None
+    seen = {np.asarray(row).tobytes() for row in np.asarray(record.train_rows)}
+    rows = np.asarray(record.validation_rows)
+    shared = sum(np.asarray(row).tobytes() in seen for row in rows)
+    if not len(rows) or shared / len(rows) <= DUPLICATES:
+        return None
+    return Finding("train/validation duplicates", f"{shared} of {len(rows)} validation rows "
+                   "also appear in training",
+                   "a model is scored on rows it memorised, so the estimate is too good")
+
+
+DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, loss_at_chance, loss_below_floor,
+             oscillating_loss, suspicious_validation, hidden_imbalance, unstable_predictions,
+             stochastic_at_inference, drift, duplicates)
+
+
+def diagnose(record: RunRecord) -> list[Finding]:
+    """Every finding the detectors make on ``record``; a detector that trips over odd
+    learner data says nothing rather than break the report."""
+    found = []
+    for detector in DETECTORS:
+        try:
+            finding = detector(record)
+        except Exception:  # noqa: BLE001 - advisory: odd arrays from learner code
+            finding = None
+        if finding:
+            found.append(finding)
+    return found
+
+
+def checked(record: RunRecord) -> list[str]:
+    """What the detectors had to look at in ``record`` (said when nothing stood out)."""
+    looked_at = (
+        (record.losses, "loss per step (non-finite, chance level, floor, oscillation) and "
+                        "layer modes at prediction time"),
+        (record.grad_norms, "first/last layer gradient ratio"),
+        (record.relu_zero is not None, "dead ReLUs"),
+        (record.claimed_score is not None, "the code's own validation score"),
+        (record.decisions is not None, "class balance against the decisions' accuracy"),
+        (record.repeated is not None, "repeated predictions"),
+        (record.paths is not None, "drift between two scoring paths"),
+        (record.validation_rows is not None, "train/validation duplicates"),
+    )
+    return [what for present, what in looked_at if present]

@@ -1,0 +1,185 @@
+"""Record one run of the learner's code for ``mllab diagnose``.
+
+``observe(lab, file)`` builds one seed of the lab's data here, then runs the lab's
+harness stages with the learner's file in one child process (``child.py diagnose``),
+outside the sandbox, as ``mllab run`` does. The child instruments PyTorch from the
+outside (global module hooks, an optimizer step hook, ``Tensor.backward``) so the
+learner's file need not change, and writes plain numbers (``trace.json``) and the
+stages' arrays. This process reads them back bounded, without pickle, and turns them
+into a ``RunRecord`` with the lab's ``evidence(outputs, split)``.
+
+Diagnosis is advisory: nothing here takes part in a verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from mllab.graders.diagnose import RunRecord
+from mllab.graders.engine import CHILD_SCRIPT, Carry, _child_env
+from mllab.graders.outputs import MAX_ARRAY_BYTES, Outputs, read_regular_file
+from mllab.labs import Lab
+
+TRACE_LIMIT_BYTES = 4 * 2**20
+MAX_EVENTS = 20_000  # losses or gradient norms kept per run
+
+
+class ObserveError(Exception):
+    """The learner's code could not be run to the end (a one-line reason)."""
+
+
+# ---------------------------------------------------------------- grading-process side
+
+
+def observe(lab: Lab, file: Path, device: str = "cpu", seed: int = 0,
+            timeout_s: float | None = None) -> RunRecord:
+    """Run ``file``'s functions on one seed of ``lab``'s data; the record of that run.
+
+    Raises ``ObserveError`` when the learner's code fails (syntax, import, a crash)."""
+    split = lab.grading().make_split(seed, seed + 1)
+    stages = [s for s in split.plan()  # ablations say nothing about the learner's own run
+              if not any(isinstance(v, Carry) and v.change for v in s.inputs.values())]
+    with tempfile.TemporaryDirectory(prefix="mllab-diagnose-") as folder:
+        workdir = Path(folder)
+        (workdir / "submission.py").write_bytes(file.read_bytes())
+        with open(workdir / "inputs.pkl", "wb") as fh:
+            pickle.dump([s.inputs for s in stages], fh)  # written here, never read back
+        (workdir / "job.json").write_text(json.dumps({
+            "harness": str(lab.harness_file), "required": list(lab.required),
+            "shown_as": file.name, "seed": seed, "device": device,
+            "stages": [{"entry": s.entry, "outputs": s.outputs, "keep_as": s.keep_as}
+                       for s in stages]}))
+        try:
+            subprocess.run([sys.executable, "-I", str(CHILD_SCRIPT), "diagnose", str(workdir)],
+                           cwd=workdir, env=_child_env(workdir), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=timeout_s or lab.timeout_s * 2)
+        except subprocess.TimeoutExpired:
+            raise ObserveError(f"the run took longer than {timeout_s or lab.timeout_s * 2:g}s") \
+                from None
+        status = _json(workdir / "status.json")
+        if status.get("kind") != "ok":
+            raise ObserveError(str(status.get("message", "the run stopped without a status")))
+        kept = {p.name[:-4]: read_regular_file(p, MAX_ARRAY_BYTES)
+                for p in sorted((workdir / "out").glob("*.npy"))}
+        record = _traced(_json(workdir / "trace.json"))
+    try:
+        found = lab.grading().evidence(Outputs(kept), split)
+    except AttributeError:  # a lab whose record is the PyTorch trace alone
+        return record
+    except Exception:  # noqa: BLE001 - arrays the lab cannot read: their detectors stay quiet
+        return record
+    return replace(record, **found)
+
+
+def _json(path: Path) -> dict:
+    try:
+        value = json.loads(read_regular_file(path, TRACE_LIMIT_BYTES))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) else math.nan
+
+
+def _traced(trace: dict) -> RunRecord:
+    """The child's trace as a record: numbers only, whatever the file held."""
+    def pairs(key):
+        rows = trace.get(key) if isinstance(trace.get(key), list) else []
+        return [(_number(a), _number(b)) for a, b in
+                (r for r in rows[:MAX_EVENTS] if isinstance(r, list) and len(r) == 2)]
+
+    classes = trace.get("n_classes")
+    relu = trace.get("relu_zero")
+    kinds = trace.get("stochastic_at_inference")
+    return RunRecord(
+        losses=[(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")],
+        grad_norms=pairs("grad_norms"),
+        n_classes=classes if isinstance(classes, int) and 1 < classes < 100_000 else None,
+        relu_zero=relu if isinstance(relu, float) and 0 <= relu <= 1 else None,
+        stochastic_at_inference=[k for k in kinds[:MAX_EVENTS] if k in STOCHASTIC_KINDS]
+        if isinstance(kinds, list) else [])
+
+
+# ---------------------------------------------------------------- child side
+
+STOCHASTIC_KINDS = ("Dropout", "BatchNorm")
+
+
+class Tracer:
+    """PyTorch instrumentation installed in the learner's process; ``trace()`` is plain data.
+
+    A loss is whatever scalar ``backward()`` is called on; the number of classes is the
+    width of the logits given to ``cross_entropy``/``nll_loss``; gradient norms are those
+    of the first and last weight matrix an optimizer steps; Dropout and BatchNorm layers
+    that run in training mode after the last optimizer step are noted at the end.
+    """
+
+    def __init__(self):
+        self.steps, self.losses, self.grad_norms = 0, [], []
+        self.n_classes = None
+        self.zeros = self.units = 0
+        self.modes: list[tuple[str, int]] = []
+
+    def install(self) -> None:
+        if "torch" not in sys.modules:
+            return
+        import torch
+        from torch import nn
+        from torch.optim.optimizer import register_optimizer_step_pre_hook
+
+        tracer, backward = self, torch.Tensor.backward
+
+        def traced_backward(tensor, *args, **kwargs):
+            if tensor.numel() == 1 and len(tracer.losses) < MAX_EVENTS:
+                tracer.losses.append([tracer.steps, float(tensor.detach().float().cpu())])
+            return backward(tensor, *args, **kwargs)
+
+        torch.Tensor.backward = traced_backward
+        for name in ("cross_entropy", "nll_loss"):
+            setattr(nn.functional, name, self._classes(getattr(nn.functional, name)))
+        nn.modules.module.register_module_forward_hook(self._forward)
+        register_optimizer_step_pre_hook(self._step)
+
+    def _classes(self, loss):
+        def counted(input, *args, **kwargs):
+            if getattr(input, "dim", lambda: 0)() >= 2:
+                self.n_classes = int(input.shape[1])
+            return loss(input, *args, **kwargs)
+        return counted
+
+    def _forward(self, module, inputs, output):
+        from torch import nn
+
+        if isinstance(module, nn.ReLU) and module.training and hasattr(output, "numel"):
+            import torch
+            if torch.is_grad_enabled():
+                self.zeros += int((output == 0).sum())
+                self.units += output.numel()
+        elif module.training and len(self.modes) < MAX_EVENTS:
+            if isinstance(module, nn.modules.dropout._DropoutNd) and module.p > 0:
+                self.modes.append(("Dropout", self.steps))
+            elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+                self.modes.append(("BatchNorm", self.steps))
+
+    def _step(self, optimizer, args, kwargs):
+        self.steps += 1
+        weights = [p for group in optimizer.param_groups for p in group["params"]
+                   if p.grad is not None and p.dim() >= 2]
+        if len(weights) >= 2 and len(self.grad_norms) < MAX_EVENTS:
+            self.grad_norms.append([float(weights[0].grad.norm()), float(weights[-1].grad.norm())])
+
+    def trace(self) -> dict:
+        return {"losses": self.losses, "grad_norms": self.grad_norms,
+                "n_classes": self.n_classes,
+                "relu_zero": self.zeros / self.units if self.units else None,
+                "stochastic_at_inference": [kind for kind, step in self.modes
+                                            if self.steps and step == self.steps]}
