@@ -98,6 +98,7 @@ class _Merge:
             body = body[1:]  # the fix's docstring describes the fix, not the file
         for node in body:
             self._take(node)
+        self._refuse_wrappers(body)
         if not self.replaced:
             raise _Unmergeable("the fix redefines nothing of the team's file")
         return self._assemble()
@@ -124,6 +125,23 @@ class _Merge:
         self.helpers.setdefault(_first_line(old), []).extend(self.pending)
         self.pending = []
         return None
+
+    def _refuse_wrappers(self, body: list[ast.stmt]) -> None:
+        """A fix that calls the team's version of what it redefines (``team.train(...)``
+        inside its own ``train``), or sets the team module's globals from inside a function,
+        has no plain-name equivalent in one file: merged, it would recurse or bind a local."""
+        redefined = {name for node in body if isinstance(node, Definition)
+                     for name in _names(node) if name in self.defined}
+        for node in body:
+            if self._patches_team_module(node):
+                continue
+            own = set(_names(node)) if isinstance(node, (ast.Assign, ast.AnnAssign)) else set()
+            for sub in ast.walk(node):  # (NUMERIC = [... _team.NUMERIC ...] keeps the old value)
+                if not (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and
+                        sub.value.id in self.team_aliases):
+                    continue
+                if isinstance(sub.ctx, ast.Store) or sub.attr in redefined - own:
+                    raise _Unmergeable(f"line {sub.lineno}: uses the team's own {sub.attr}")
 
     @staticmethod
     def _uses_old_value(text: str) -> bool:
