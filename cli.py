@@ -284,7 +284,7 @@ def run(lab, workspace, file, device, seed, no_diagnose):
     except KeyboardInterrupt:
         _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
     if code == 0 and not no_diagnose:
-        _noticed_after(lab, path, resolved, "what we noticed comes from a second, traced run "
+        _noticed_after(lab, path, _workspace(workspace), resolved, "what we noticed comes from a second, traced run "
                        "of your functions on one seed of the lab's data")
     sys.exit(code)
 
@@ -300,42 +300,62 @@ def diagnose(lab, workspace, file, device, as_json):
     """Run your copy once and say what looks wrong in the run (never how to fix it)."""
     from mllab.graders.observe import ObserveError
 
-    path = _learner_file(_workspace(workspace), lab, file, "diagnose")
+    ws = _workspace(workspace)
+    path = _learner_file(ws, lab, file, "diagnose")
     _require_compiles(path)
     try:
-        findings, checked = _diagnosis(lab, path, _device(device), quiet=as_json)
+        record = _diagnosis(lab, path, _device(device), quiet=as_json)
     except ObserveError as exc:
         _fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
     if as_json:
-        click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked,
-                               "findings": [asdict(f) for f in findings]}, indent=2))
+        from mllab.graders.diagnose import checked, diagnose
+
+        click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked(record),
+                               "findings": [asdict(f) for f in diagnose(record)]}, indent=2))
     else:
-        render.noticed(console, findings, checked)
+        _show_record(lab, path, ws, record)
 
 
 def _diagnosis(lab, path: Path, device: str, quiet: bool = False):
-    """(findings, what was checked) from one traced run of ``path`` on one seed of the
-    lab's data; raises ``ObserveError`` when the learner's code fails."""
-    from mllab.graders.diagnose import checked, diagnose
+    """The record of one traced run of ``path`` on one seed of the lab's data; raises
+    ``ObserveError`` when the learner's code fails."""
     from mllab.graders.observe import observe
 
     try:
         with _status(f"diagnosing {path.name}", quiet=quiet) as status:
             status.update("one traced run on one seed of the lab's data")
-            record = observe(lab, path, device)
+            return observe(lab, path, device)
     except KeyboardInterrupt:
         _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
-    return diagnose(record), checked(record)
 
 
-def _noticed_after(lab, path: Path, device: str, why: str) -> None:
-    """The "what we noticed" section at the end of ``run`` or a failing ``submit``: a
-    second, traced run; advisory, so a failure of it is one warning, never the exit code."""
+def _show_record(lab, path: Path, ws, record) -> None:
+    """What we noticed in a traced run, then the lab's curves of it, as one-line plots
+    and a PNG in the workspace (a folder we cannot write costs only the PNG)."""
+    from mllab.graders.curves import curves, write_png
+    from mllab.graders.diagnose import checked, diagnose
+
+    render.noticed(console, diagnose(record), checked(record))
+    found = curves(record, lab.curves)
+    if not found:
+        return
+    png, problem = ws.root / f"{lab.id}-curves.png", None
+    try:
+        write_png(found, png, f"{lab.id}: {path.name}, one traced run")
+    except (OSError, RuntimeError, ValueError) as exc:
+        png, problem = None, f"{type(exc).__name__}: {exc}"
+    render.curves(console, found, png, problem)
+
+
+def _noticed_after(lab, path: Path, ws, device: str, why: str) -> None:
+    """The "what we noticed" section and the curves at the end of ``run`` or a failing
+    ``submit``: a second, traced run; advisory, so a failure of it is one warning, never
+    the exit code."""
     from mllab.graders.observe import ObserveError
 
     _say(f"\n{why}; `mllab diagnose {lab.id}` repeats it", style="dim")
     try:
-        render.noticed(console, *_diagnosis(lab, path, device))
+        _show_record(lab, path, ws, _diagnosis(lab, path, device))
     except ObserveError as exc:
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
@@ -407,7 +427,7 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
     elif result.verdict == "fail" and not as_json:
-        _noticed_after(lab, path, _device(device), "the grade failed, so we traced one more run "
+        _noticed_after(lab, path, ws, _device(device), "the grade failed, so we traced one more run "
                        "of your functions (not part of the grade)")
     sys.exit(result.exit_code)
 

@@ -339,3 +339,40 @@ def noticed(console: Console, findings, checked: list[str]) -> None:
         console.print(labelled(f"  {inert(finding.name, limit=60, lines=1)}:",
                                f"{inert(finding.measured, limit=400, lines=1)}. Why it matters: "
                                f"{inert(finding.why, limit=400, lines=1)}.", "yellow"))
+
+
+def curves(console: Console, found, png=None, problem: str | None = None) -> None:
+    """Each curve's series as a one-line plot (first and last value at its ends), then
+    where the PNG is (or why it is not). Every number came from learner code."""
+    from mllab.graders.curves import sparkline
+
+    console.print(Text("curves", style="bold"))
+    width = max(16, min(60, console.width - 30))
+    for curve in found:
+        for name, x, y in curve.series:
+            label = curve.title if len(curve.series) == 1 else f"{curve.title}, {inert(name, 40, 1)}"
+            if len(y) == 1:
+                console.print(labelled(f"  {label}:", f"one value only, {y[0]:.3g} at "
+                                       f"{curve.x_label} {x[0]:g}", "default"))
+                continue
+            line = Text(f"  {label}\n    ")
+            line.append(f"{y[0]:.3g} ", style="dim")
+            line.append(sparkline(y, width, log=curve.log_y), style="cyan")
+            line.append(f" {y[-1]:.3g}", style="dim")
+            console.print(line)
+            scale = ", log scale" if curve.log_y else ""
+            console.print(labelled("   ", Text(f"{curve.x_label} {x[0]:g} to {x[-1]:g}; "
+                                               f"{curve.y_label} from {y.min():.3g} to "
+                                               f"{y.max():.3g}{scale}", style="dim"), "dim"))
+        if curve.reference:
+            console.print(labelled("   ", Text(f"{curve.reference[0]}: {curve.reference[1]:.3g}",
+                                               style="dim"), "dim"))
+        for name, x, y in curve.marks:
+            console.print(labelled("   ", Text(f"{name}: {curve.x_label} {x:.3g}, "
+                                               f"{curve.y_label} {y:.3g}", style="dim"), "dim"))
+        if curve.note:
+            console.print(labelled("   ", Text(inert(curve.note, 400, 2), style="dim"), "dim"))
+    if png is not None:
+        console.print(Text(f"  plot: {png}", style="dim"), soft_wrap=True)  # a path to copy
+    elif problem:
+        console.print(Text(f"  no PNG: {inert(problem, 200, 1)}", style="yellow"))

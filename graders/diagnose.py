@@ -59,6 +59,7 @@ class RunRecord:
     claimed_score: tuple[str, float] | None = None  # (metric, the learner's own estimate)
     train_score: float | None = None
     fresh_score: float | None = None  # the same metric on fresh data the grader chose
+    scored: tuple[np.ndarray, np.ndarray] | None = None  # scores on fresh data, their truth
     repeated: tuple[np.ndarray, np.ndarray] | None = None  # the same inputs predicted twice
     paths: tuple[str, np.ndarray, str, np.ndarray] | None = None  # two paths, same rows
     train_rows: np.ndarray | None = None  # for train/validation duplicates

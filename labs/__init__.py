@@ -85,6 +85,7 @@ class Lab:
     folder: Path
     calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
     points: float = 100.0  # a pass's score in a gradebook; a fail scores its met checks' points
+    curves: tuple[str, ...] = ()  # what `run` and `diagnose` plot (graders/curves.py)
 
     @property
     def broken_file(self) -> Path:
@@ -122,6 +123,16 @@ def load_module(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+CURVE_NAMES = ("loss", "gradients", "precision_recall", "roc", "paths")  # graders/curves.py
+
+
+def _curves(raw, where: str) -> tuple[str, ...]:
+    unknown = [name for name in raw if name not in CURVE_NAMES]
+    if unknown:
+        raise ValueError(f"{where}: unknown curves {unknown}; known: {', '.join(CURVE_NAMES)}")
+    return tuple(raw)
 
 
 def _target(raw: dict, where: str) -> Target:
@@ -178,6 +189,7 @@ def load(folder: Path) -> Lab:
             folder=folder,
             calibration=raw.get("calibration", {}),
             points=points,
+            curves=_curves(raw.get("curves", []), where),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc

@@ -208,7 +208,7 @@ def test_run_shows_the_team_output_from_a_clone(tmp_path):
 def test_list_does_not_import_torch_or_sklearn():
     probe = ("import sys; from mllab.cli import main\n"
              "try:\n    main(['list'])\nexcept SystemExit:\n    pass\n"
-             "print('LOADED', [m for m in ('torch', 'sklearn', 'pandas') if m in sys.modules])")
+             "print('LOADED', [m for m in ('torch', 'sklearn', 'pandas', 'matplotlib') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert "LOADED []" in done.stdout, done.stdout + done.stderr
 

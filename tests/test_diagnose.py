@@ -194,6 +194,6 @@ def test_diagnose_imports_no_torch_until_it_runs():
 
     probe = ("import sys; from mllab.cli import main\n"
              "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-             "print('LOADED', [m for m in ('torch', 'sklearn', 'pandas') if m in sys.modules])")
+             "print('LOADED', [m for m in ('torch', 'sklearn', 'pandas', 'matplotlib') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert "LOADED []" in done.stdout, done.stdout + done.stderr

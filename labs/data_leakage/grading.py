@@ -127,4 +127,5 @@ def evidence(outputs, split: Split) -> dict:
     estimate_name, scores_name = truth.names["export"]
     scores = outputs.array(scores_name, len(truth.real) + len(truth.twin), kind="probability")
     return {"claimed_score": ("AUC", outputs.scalar(estimate_name)),
-            "fresh_score": float(roc_auc_score(truth.churned, scores[truth.real]))}
+            "fresh_score": float(roc_auc_score(truth.churned, scores[truth.real])),
+            "scored": (scores[truth.real], truth.churned)}

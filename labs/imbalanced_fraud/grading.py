@@ -47,7 +47,8 @@ def measure(outputs, truth: np.ndarray) -> dict[str, float]:
 
 
 def evidence(outputs, split: Split) -> dict:
-    """For ``mllab diagnose``: the training labels and the decisions on fresh data."""
+    """For ``mllab diagnose``: the training labels, the scores and decisions on fresh data."""
     return {"train_labels": split.stages[0].inputs["train"][TARGET].to_numpy(),
+            "scored": (outputs.array("scores", len(split.truth)), split.truth),
             "decisions": outputs.array("labels", len(split.truth), kind="binary"),
             "decision_truth": split.truth}

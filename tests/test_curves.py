@@ -1,0 +1,101 @@
+"""Curves of a traced run (``graders/curves.py``): what each lab declares, drawn as
+one-line plots and a PNG in the workspace; learner numbers are display only."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from mllab import labs
+from mllab.cli import main
+from mllab.graders import curves as c
+from mllab.graders.diagnose import RunRecord
+
+
+def test_every_curve_name_a_lab_may_declare_has_a_maker():
+    assert set(labs.CURVE_NAMES) == set(c.CURVES)
+    assert all(lab.curves for lab in labs.all_labs() if lab.folder.parent.parent ==
+               labs.BUILTIN_COURSE)  # every shipped lab plots what its story is about
+
+
+def test_an_unknown_curve_name_is_a_lab_error(tmp_path):
+    folder = tmp_path / "labs" / "demo"
+    folder.mkdir(parents=True)
+    source = (labs.BUILTIN_COURSE / "labs" / "imbalanced_fraud" / "lab.toml").read_text()
+    (folder / "lab.toml").write_text(source.replace('curves = ["precision_recall"]',
+                                                    'curves = ["loss", "confusion"]'))
+    with pytest.raises(labs.LabError, match="unknown curves.*confusion"):
+        labs.load(folder)
+
+
+def test_the_loss_curve_leaves_out_non_finite_values_and_says_where_they_began():
+    record = RunRecord(losses=[(0, 2.3), (1, 2.0), (2, math.inf), (3, math.nan)], n_classes=10)
+    (curve,) = c.curves(record, ["loss"])
+    (_, x, y), = curve.series
+    assert list(x) == [0, 1] and list(y) == [2.3, 2.0]
+    assert "not finite from step 2" in curve.note and "2 values left out" in curve.note
+    assert curve.reference == pytest.approx(("a uniform guess over 10 classes, ln 10",
+                                             math.log(10)))
+
+
+def test_a_precision_recall_curve_marks_where_the_decisions_sit():
+    truth = np.array([0] * 90 + [1] * 10)
+    scores = np.linspace(0, 1, 100)
+    decisions = (scores > 0.95).astype(float)  # the top 5 rows: 5 of the 10 positives
+    record = RunRecord(scored=(scores, truth), decisions=decisions)
+    (curve,) = c.curves(record, ["precision_recall"])
+    assert curve.marks == [("the decisions", 0.5, 1.0)]
+    assert "average precision 1.000" in curve.note and "5 flagged" in curve.note
+
+
+def test_curves_without_data_or_with_odd_learner_numbers_are_left_out():
+    odd = RunRecord(scored=(np.array([0.1, np.nan]), np.array([0, 1])),  # one finite score
+                    paths=("a", np.ones(3), "b", np.ones(4)), grad_norms=[(0.0, 0.0)])
+    assert c.curves(odd, list(c.CURVES)) == []
+    assert c.curves(RunRecord(), list(c.CURVES)) == []
+
+
+def test_a_flat_loss_reads_flat_and_a_falling_one_falls():
+    assert set(c.sparkline(np.full(100, 2.30) + np.random.default_rng(0).normal(0, .01, 100),
+                           width=20)) == {"█"}
+    falling = c.sparkline(np.linspace(2.3, 0.1, 100), width=8)
+    levels = [c.SPARK.index(ch) for ch in falling]
+    assert len(falling) == 8 and levels == sorted(levels, reverse=True)
+    assert levels[0] == 7 and levels[-1] <= 1
+
+
+def test_the_png_is_written_whole_or_not_at_all(tmp_path):
+    record = RunRecord(losses=[(s, 2.3 / (1 + s)) for s in range(50)],
+                       grad_norms=[(1.0 + s, 2.0) for s in range(50)])
+    png = c.write_png(c.curves(record, ["loss", "gradients"]), tmp_path / "run.png", "demo")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.png"]
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OSError):
+        c.write_png(c.curves(record, ["loss"]), tmp_path / "file" / "run.png", "demo")
+
+
+@pytest.fixture
+def mllab(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLLAB_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("COLUMNS", "80")
+    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_diagnose_plots_the_lab_curves_and_writes_the_png_into_the_workspace(mllab, tmp_path):
+    assert mllab("start", "imbalanced_fraud").exit_code == 0
+    result = mllab("diagnose", "imbalanced_fraud", "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    assert "precision-recall on fresh data" in result.output
+    assert "the decisions: recall" in result.output  # the broken threshold, on the curve
+    png = tmp_path / "ws" / "imbalanced_fraud-curves.png"
+    assert f"plot: {png}" in result.output  # one line, to copy
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    png.unlink()
+    png.mkdir()  # where the PNG cannot be written: one line, the rest of the report stands
+    again = mllab("diagnose", "imbalanced_fraud", "--device", "cpu")
+    assert again.exit_code == 0 and "no PNG:" in again.output and "Traceback" not in again.output
+    assert "precision-recall on fresh data" in again.output
