@@ -74,6 +74,12 @@ device_option = click.option("--device", type=click.Choice(["auto", "cpu", "cuda
                              default="auto", show_default=True, help="Where to train.")
 
 
+def file_option(verb: str):
+    """``--file PATH``: the learner's file to use instead of the workspace copy."""
+    return click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+                        help=f"{verb} this file instead of your workspace copy.")
+
+
 def _workspace(path: str | None) -> Workspace:
     return Workspace(locate(path))
 
@@ -265,8 +271,7 @@ def start(lab, workspace, force):
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
-@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="Run this file instead of your workspace copy.")
+@file_option("Run")
 @device_option
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
@@ -292,8 +297,7 @@ def run(lab, workspace, file, device, seed, no_diagnose):
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
-@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="Diagnose this file instead of your workspace copy.")
+@file_option("Diagnose")
 @device_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def diagnose(lab, workspace, file, device, as_json):
@@ -396,8 +400,7 @@ def _next_hint(ws: Workspace, lab) -> None:
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
-@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="Grade this file instead of your workspace copy.")
+@file_option("Grade")
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -435,8 +438,7 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
 @main.command()
 @click.argument("lab", type=LAB)
 @workspace_option
-@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="Watch this file instead of your workspace copy.")
+@file_option("Watch")
 @device_option
 @click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
               help="Seconds between looks at the file.")

@@ -92,13 +92,14 @@ def gradients(record: RunRecord) -> Curve | None:
 
 
 def _scored(record: RunRecord):
+    """(finite scores, their truth, which rows those are), or None when no curve can be made."""
     if record.scored is None:
         return None
     scores, truth = (np.asarray(a, dtype=float) for a in record.scored)
     ok = np.isfinite(scores)
     if len(scores) != len(truth) or ok.sum() < 2 or len(np.unique(truth[ok])) != 2:
         return None
-    return scores[ok], truth[ok]
+    return scores[ok], truth[ok], ok
 
 
 def precision_recall(record: RunRecord) -> Curve | None:
@@ -107,15 +108,15 @@ def precision_recall(record: RunRecord) -> Curve | None:
     found = _scored(record)
     if found is None:
         return None
-    scores, truth = found
+    scores, truth, kept = found
     precision, recall, _ = precision_recall_curve(truth, scores)
     order = np.argsort(recall, kind="stable")
     curve = Curve("precision-recall on fresh data", "recall", "precision",
                   [("scores", *_thinned(recall[order], precision[order]))],
                   note=f"average precision {average_precision_score(truth, scores):.3f}, "
                        f"positives {truth.mean():.2%}")
-    if record.decisions is not None and len(record.decisions) == len(record.scored[1]):
-        decided = np.asarray(record.decisions, dtype=float)[np.isfinite(record.scored[0])] > 0.5
+    if record.decisions is not None and len(record.decisions) == len(kept):
+        decided = np.asarray(record.decisions, dtype=float)[kept] > 0.5
         hits = float((decided & (truth > 0.5)).sum())
         point = (hits / max(truth.sum(), 1), hits / decided.sum() if decided.sum() else 1.0)
         curve.marks.append(("the decisions", *point))
@@ -129,7 +130,7 @@ def roc(record: RunRecord) -> Curve | None:
     found = _scored(record)
     if found is None:
         return None
-    scores, truth = found
+    scores, truth, _ = found
     false_positive, true_positive, _ = roc_curve(truth, scores)
     claimed = f"; the code's own estimate said {record.claimed_score[0]} " \
               f"{record.claimed_score[1]:.3f}" if record.claimed_score else ""
