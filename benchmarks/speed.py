@@ -1,6 +1,8 @@
 """How fast mllab answers: `mllab list` startup, sandboxed-run start-up, and grades.
 
-    python benchmarks/speed.py [LAB ...] [--repeat 5] [--device cpu] [--json]
+    python benchmarks/speed.py [LAB ...] [--repeat 5] [--device cpu] [--cold] [--json]
+
+With ``--cold`` grades start a fresh interpreter per run (no run server), for comparison.
 
 Grades use the lab's own training seeds with early stopping, as `mllab submit` does
 (with fixed evaluation seeds, so that the bare run repeats them). For each graded file
@@ -35,32 +37,45 @@ def list_startup_seconds(repeat: int) -> list[float]:
 
 
 THREADS = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
-STARTUP_IMPORTS = "import numpy, pandas, sklearn, torch"
+STACK = Path(__file__).with_name("imports_stack.py")  # imports numpy, pandas, sklearn, torch
+TINY_LAB = Path(__file__).resolve().parents[1] / "tests" / "course" / "labs" / "tiny_lab"
 
 
-def startup_seconds(repeat: int) -> dict[str, float]:
-    """Median seconds to start Python and import the lab stack: bare, and per isolation level."""
-    import tempfile
+def startup_seconds(repeat: int) -> dict[str, dict[str, float]]:
+    """Per-run start-up: seconds of each sandboxed run of a submission that imports the lab
+    stack and trains for milliseconds (the test course's tiny lab), per isolation level, with
+    a fresh interpreter per run ("cold") and with the run server ("server"); and the grade's
+    own seconds, which include starting the server once. ``bare`` is the same imports in a
+    plain interpreter, no sandbox."""
+    from mllab import labs
+    from mllab.graders import Options, grade, sandbox
 
-    from mllab.graders import sandbox
-
-    argv = [sys.executable, "-I", "-c", STARTUP_IMPORTS]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **THREADS}
-    result = {}
-    for level in ("bare", *sandbox.available_isolation()):
-        times = []
+    bare = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-I", str(STACK)], check=True, env=env)
+        bare.append(time.perf_counter() - started)
+    result = {"bare": {"per_run": round(statistics.median(bare), 3)}}
+    lab = labs.load(TINY_LAB)
+    modes = [(level, "cold") for level in sandbox.available_isolation()]
+    modes += [("bwrap", "server")] if "bwrap" in sandbox.available_isolation() else []
+    for level, mode in modes:
+        os.environ[sandbox.COLD_VAR] = "1" if mode == "cold" else "0"
+        runs, grades = [], []
         for _ in range(repeat):
-            with tempfile.TemporaryDirectory(prefix="mllab-bench-") as workdir:
-                started = time.perf_counter()
-                if level == "bare":
-                    subprocess.run(argv, check=True, env=env, cwd=workdir)
-                else:
-                    sandbox.run(argv, Path(workdir), sandbox.Limits(60, 4096), env, level,
-                                (Path(sys.prefix), Path(sys.base_prefix)))
-                times.append(time.perf_counter() - started)
-        result[level] = round(statistics.median(times), 3)
-        print(f"start-up ({STARTUP_IMPORTS}), {level}: median {result[level]:.3f}s",
-              file=sys.stderr)
+            started = time.perf_counter()
+            report = grade(lab, STACK, Options(isolation=level, seeds=(0, 1, 2),
+                                               early_stop=False))
+            grades.append(time.perf_counter() - started)
+            assert report.verdict == "pass", report.reason
+            runs += [run.seconds for run in report.runs]
+        name = f"{level} {mode}"
+        result[name] = {"per_run": round(statistics.median(runs), 3),
+                        "grade_of_3_runs": round(statistics.median(grades), 3)}
+        print(f"start-up, {name}: median {result[name]['per_run']:.3f}s per run, "
+              f"{result[name]['grade_of_3_runs']:.2f}s per grade of 3 runs", file=sys.stderr)
+    os.environ.pop(sandbox.COLD_VAR)
     return result
 
 
@@ -90,12 +105,15 @@ def bare_seconds(lab, path: Path, pairs) -> float:
     return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else float("nan")
 
 
-def grade_seconds(lab_ids: list[str], device: str) -> list[dict]:
+def grade_seconds(lab_ids: list[str], device: str, cold: bool = False) -> list[dict]:
     """One row per graded file: lab, role, file, verdict, seconds, seeds run, bare seconds."""
     from mllab import labs
     from mllab.graders import Options, grade
+    from mllab.graders import sandbox
     from mllab.graders.validate import cases
 
+    if cold:
+        os.environ[sandbox.COLD_VAR] = "1"
     rows = []
     for lab in (labs.get(i) for i in lab_ids) if lab_ids else labs.all_labs():
         pairs = tuple((seed, 1_000_003 * (seed + 1)) for seed in lab.seeds)
@@ -120,13 +138,14 @@ def main() -> None:
     parser.add_argument("labs", nargs="*", help="lab ids (default: all)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of `mllab list`")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--cold", action="store_true", help="grades without the run server")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     startup = list_startup_seconds(args.repeat)
     print(f"mllab list: median {statistics.median(startup):.3f}s over {args.repeat} runs",
           file=sys.stderr)
     result = {"list_seconds": startup, "startup_seconds": startup_seconds(3),
-              "grades": grade_seconds(args.labs, args.device)}
+              "grades": grade_seconds(args.labs, args.device, args.cold)}
     if args.json:
         print(json.dumps(result, indent=2))
 

@@ -5,6 +5,7 @@ Run as a script inside the sandbox, never imported by the grading process:
     python -I child.py grade WORKDIR      # grade one seed, job in WORKDIR/job.json
     python -I child.py run FILE [ARGS]    # run a learner's file as a script (mllab run)
     python -I child.py diagnose WORKDIR   # every stage in one traced process (mllab diagnose)
+    python -I child.py serve ROOT MB MODS # sandbox.Server: pre-import MODS, fork a run per job
 
 It receives training data and evaluation *features*; evaluation labels never
 reach it. It writes one ``.npy`` file per output plus ``status.json``; the parent
@@ -27,6 +28,10 @@ import traceback
 from pathlib import Path
 
 FILE_LIMIT_BYTES = 256 * 2**20
+# What a run server may import once for all its runs (of what the learner's file and the
+# lab's harness import): the packages of the lab stack, never the learner's own choice of
+# any other module.
+PRELOAD_PACKAGES = ("numpy", "pandas", "scipy", "sklearn", "torch", "torchvision")
 
 
 def _load_mllab() -> None:
@@ -245,7 +250,53 @@ def diagnose(workdir: Path) -> dict:
     return {"kind": "ok"}
 
 
+def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
+    """``sandbox.Server``'s side: import ``modules`` of the lab stack once, then for each ``run NAME`` line
+    fork a process that enters a run's own namespaces with ``ROOT/NAME`` as its folder and
+    grades it as ``grade`` would; answer ``exit CODE`` (or ``failed`` when the namespaces
+    could not be set up). Nothing here runs the learner's code or reads a run's files."""
+    _load_mllab()
+    for name in modules:
+        if name.partition(".")[0] not in PRELOAD_PACKAGES:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a run that needs it reports the error itself
+            pass
+    from mllab.graders import sandbox
+
+    def answer(text: str) -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    answer(f"ready {os.getpid()}")
+    while line := sys.stdin.readline():
+        verb, _, name = line.strip().partition(" ")
+        if verb != "run" or not name.isalnum():
+            answer("failed")
+            continue
+        sys.stderr.flush()
+        ready, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(ready)
+                sandbox.enter_run(root, name, scratch_mb, ready_w)
+                main(["child.py", "grade", sandbox.RUN_DIR])
+            except BaseException:  # noqa: BLE001 - the set-up failed: say why, on stderr
+                traceback.print_exc()
+            os._exit(125)
+        os.close(ready_w)
+        code = sandbox.exit_code(os.waitpid(pid, 0)[1])
+        started = os.read(ready, 1) == b"1"
+        os.close(ready)
+        answer(f"exit {code}" if started else "failed")
+
+
 def main(argv: list[str]) -> int:
+    if argv[1] == "serve":
+        serve(argv[2], int(argv[3]), argv[4].split(",") if len(argv) > 4 else [])
+        return 0
     if argv[1] == "diagnose":
         _load_mllab()
         workdir = Path(argv[2])

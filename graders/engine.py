@@ -14,6 +14,7 @@ inputs chosen here are evidence; every metric and invariant is computed here.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -127,7 +128,8 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
         if problem:
             return Report(verdict="error", reason=problem[0], hint=problem[1], seconds=0.0,
                           **base)
-        runs = _run_seeds(lab, file, options, isolation, progress)
+        with _runner(lab, file, options, isolation) as runner:
+            runs = _run_seeds(lab, file, options, runner, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
@@ -190,14 +192,14 @@ def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
                                                               "child", bits=32)
 
 
-def _run_seeds(lab: Lab, file: Path, options: Options, isolation: str,
+def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
                progress: Progress) -> list[SeedRun]:
     grading = lab.grading()
     pairs = _seed_pairs(lab, options)
     runs: list[SeedRun] = []
     for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
         progress(f"seed {index}/{len(pairs)}: training and predicting")
-        run = _run_seed(lab, grading, file, train_seed, eval_seed, options, isolation,
+        run = _run_seed(lab, grading, file, train_seed, eval_seed, options, runner,
                         lambda message: progress(f"seed {index}/{len(pairs)}: {message}"))
         if options.verified:  # the report names seed 1, 2, ...: a derived seed stays unknown
             run = replace(run, seed=index)
@@ -228,7 +230,7 @@ def _child_env(workdir: Path) -> dict[str, str]:
 
 
 def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
-              options: Options, isolation: str, progress: Progress) -> SeedRun:
+              options: Options, runner: sandbox.Runner, progress: Progress) -> SeedRun:
     """Run every stage of one seed, each in a fresh sandbox; score what they returned.
 
     Only this process declares ``internal-error``, from its own evidence: when a run
@@ -237,13 +239,14 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
     the fault was the submission's doing.
     """
     split: Split = grading.make_split(train_seed, eval_seed)
-    job = {"seed": _child_seed(lab, train_seed, options), "device": options.device}
-    outcome = _stages(lab, file, split, job, options, isolation, progress)
+    job = {"seed": _child_seed(lab, train_seed, options), "device": options.device,
+           "harness": str(lab.harness_file), "required": list(lab.required)}
+    outcome = _stages(file, split, job, runner, progress)
     common = dict(seed=train_seed, seconds=round(outcome.seconds, 2),
                   peak_memory_mb=outcome.peak_memory_mb, log=outcome.log)
     problem = outcome.problem
     if problem and problem[0] == "internal-error" and \
-            _reference_is_fine(lab, grading, split, job, options, isolation):
+            _reference_is_fine(lab, grading, split, job, options, runner.isolation):
         problem = ("error", "runtime-error", "the grading harness failed while running your "
                    f"code ({problem[2].splitlines()[0][:300]}); the lab's reference fix runs "
                    "cleanly on the same data",
@@ -259,7 +262,7 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
         return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message, hint=exc.hint,
                        **common)
     except Exception as exc:  # noqa: BLE001 - whose fault: the reference fix decides
-        if not _reference_is_fine(lab, grading, split, job, options, isolation):
+        if not _reference_is_fine(lab, grading, split, job, options, runner.isolation):
             raise
         reason = f"your outputs could not be scored: {type(exc).__name__}: {exc}"
         return SeedRun(verdict="invalid-output", metrics={}, reason=reason.splitlines()[0][:300],
@@ -287,7 +290,39 @@ class _Outcome:
     device: str = ""
 
 
-def _stages(lab: Lab, file: Path, split: Split, job: dict, options: Options, isolation: str,
+def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.Runner:
+    """Where the runs of ``file`` happen: ``child.py`` in the sandbox, seeing the Python
+    environment, mllab and the lab's course, minus the answer key. A run server imports
+    what ``file`` and the lab's harness import (of the lab stack) before the first run."""
+    readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
+                lab.folder.parent.parent)
+    limits = lab_limits(lab, options)
+    serving = [str(limits.scratch_mb), ",".join(_imports(file) | _imports(lab.harness_file))]
+
+    def command(verb: str, path: str) -> list[str]:
+        return [sys.executable, "-I", str(CHILD_SCRIPT), verb, path,
+                *(serving if verb == "serve" else ())]
+
+    return sandbox.Runner(lab.id, command, lambda workdir: _child_env(Path(workdir)), limits,
+                          isolation, readable, hidden=_answer_key(lab, file))
+
+
+def _imports(file: Path) -> set[str]:
+    """The absolute module names ``file`` imports (empty if it cannot be parsed)."""
+    try:
+        tree = ast.parse(file.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return {name for name in names if all(part.isidentifier() for part in name.split("."))}
+
+
+def _stages(file: Path, split: Split, job: dict, runner: sandbox.Runner,
             progress: Progress = lambda message: None) -> _Outcome:
     """Run ``split``'s stages in turn, each in a fresh sandbox, until one cannot be scored."""
     stages = split.plan()
@@ -300,8 +335,8 @@ def _stages(lab: Lab, file: Path, split: Split, job: dict, options: Options, iso
         except InvalidOutput as exc:  # what an earlier run returned cannot be carried on
             outcome.problem = ("invalid-output", "", exc.message, exc.hint)
             break
-        child, status, outcome.problem = _run_stage(lab, file, stage, inputs, job, options,
-                                                    isolation, outcome.kept)
+        child, status, outcome.problem = _run_stage(runner, file, stage, inputs, job,
+                                                    outcome.kept)
         outcome.seconds += child.seconds
         outcome.peak_memory_mb = max(outcome.peak_memory_mb, child.peak_memory_mb)
         outcome.log = child.log
@@ -335,28 +370,22 @@ def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, b
             kept[kept_as] = read_regular_file(path, MAX_ARRAY_BYTES)
 
 
-def _run_stage(lab: Lab, file: Path, stage: Stage, inputs: dict, job: dict, options: Options,
-               isolation: str, kept: dict[str, bytes]):
-    """Run ``stage`` in a fresh sandbox and add its outputs to ``kept``.
+def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, job: dict,
+               kept: dict[str, bytes]):
+    """Run ``stage`` in a fresh sandboxed process and add its outputs to ``kept``.
 
     Returns (ChildRun, status, problem): ``problem`` is (verdict, detail, reason, hint)
     when the run could not be scored, else None.
     """
-    limits = lab_limits(lab, options)
-    with sandbox.run_folder(lab.id) as workdir:
+    with runner.folder() as workdir:
         shutil.copyfile(file, workdir / "submission.py")
         with open(workdir / "inputs.pkl", "wb") as fh:
             pickle.dump(inputs, fh)  # written here, read by the child: never the other way round
         (workdir / "job.json").write_text(json.dumps(
-            {"harness": str(lab.harness_file), "entry": stage.entry,
-             "required": list(lab.required), "shown_as": file.name, **job}))
-        readable = (Path(sys.prefix), Path(sys.base_prefix), CHILD_SCRIPT.parents[1],
-                    lab.folder.parent.parent)
-        child = sandbox.run([sys.executable, "-I", str(CHILD_SCRIPT), "grade", str(workdir)],
-                            workdir, limits, _child_env(workdir), isolation, readable,
-                            hidden=_answer_key(lab, file))
+            {"entry": stage.entry, "shown_as": file.name, **job}))
+        child = runner.run(workdir)
         status = read_status(workdir / "status.json")
-        problem = _problem(child, status, limits)
+        problem = _problem(child, status, runner.limits)
         if problem is None:
             try:
                 _keep_outputs(workdir / "out", stage.outputs, kept, stage.keep_as)
@@ -381,7 +410,8 @@ def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Opti
     fixes = lab.fixes()
     if not fixes:
         return False
-    outcome = _stages(lab, fixes[0], split, job, options, isolation)
+    with _runner(lab, fixes[0], options, isolation) as runner:
+        outcome = _stages(fixes[0], split, job, runner)
     if outcome.problem:
         return False
     try:

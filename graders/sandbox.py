@@ -28,9 +28,11 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -46,6 +48,9 @@ POLL_S = 0.05
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 RUN_UID = RUN_GID = 65534  # nobody / nogroup: who a run becomes when mllab runs as root
 RUN_AS_VAR = "MLLAB_RUN_AS"
+RUN_DIR = "/mllab-run"  # where a Server's run finds its own folder, inside its namespaces
+SCRATCH_STAGE = "/mllab-tmp"  # where a Server's run builds its fresh /tmp
+COLD_VAR = "MLLAB_COLD_RUNS"  # set to 1: every run starts its own interpreter (no Server)
 WORKDIR_PREFIX = "mllab-"
 RUN_FOLDER = re.compile(r"mllab-[a-z0-9_]+-([0-9]+)-[a-z0-9_]{8}")  # <lab>-<grader pid>-<random>
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable places a run could leave files in
@@ -107,10 +112,35 @@ def drop_privileges() -> None:
         os.setresuid(uid, uid, uid)  # from root to another uid: every capability is cleared
         if os.getuid() == 0 or os.geteuid() == 0:
             raise OSError("still root after dropping privileges")
+    _drop_capabilities()
     _prctl(38, 1)  # PR_SET_NO_NEW_PRIVS
     _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the process that started this one
     if os.getppid() != parent:
         os._exit(1)  # it died meanwhile
+
+
+def _capabilities() -> dict[str, int]:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return {line[:6]: int(line.split()[1], 16) for line in status
+            if line[:6] in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}
+
+
+def _drop_capabilities() -> None:
+    """Give up every capability this process holds (a run forked by a ``Server`` inside
+    bubblewrap's user namespace holds all of them there until now); nothing can bring one
+    back. A no-op for a process that holds none."""
+    held = _capabilities()
+    if not held["CapEff"] | held["CapPrm"] | held["CapAmb"]:
+        return
+    for cap in range(int(Path("/proc/sys/kernel/cap_last_cap").read_text()) + 1):
+        _prctl(24, cap)  # PR_CAPBSET_DROP
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    if libc.capset(header, (ctypes.c_uint32 * 6)()) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+    if any(_capabilities()[name] for name in ("CapEff", "CapPrm", "CapInh", "CapAmb")):
+        raise OSError("capabilities left after dropping them")
 
 
 def _run_as(isolation: str) -> tuple[int, int] | None:
@@ -201,13 +231,16 @@ def _python_paths() -> list[str]:
 
 
 def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
-                  scratch_mb: int = 256) -> list[str]:
+                  scratch_mb: int = 256, server: bool = False) -> list[str]:
+    """bubblewrap's arguments for one run in ``workdir``; with ``server``, for a ``Server``
+    whose runs set up namespaces of their own (so it keeps its capabilities inside its
+    user namespace, and its runs mount their folder on ``RUN_DIR``)."""
     paths = [p for p in dict.fromkeys([*_python_paths(), *readable]) if os.path.exists(p)]
     shown = [p for p in paths if not _within(p, [q for q in paths if q != p])]
     scratch = str(scratch_mb * 2**20)
     user = [] if os.geteuid() == 0 else [  # root drops to RUN_UID itself (drop_privileges)
         "--unshare-user", "--uid", str(RUN_UID), "--gid", str(RUN_GID), "--disable-userns",
-        "--cap-drop", "ALL"]
+        "--cap-add" if server else "--cap-drop", "ALL"]
     return [
         "bwrap", *user, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
@@ -216,7 +249,9 @@ def _bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[st
         "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm",
         *_parents([*shown, workdir]),
         *(arg for path in shown for arg in ("--ro-bind", path, path)),
-        "--bind", workdir, workdir, *_hide(hidden), "--remount-ro", "/",
+        "--bind", workdir, workdir, *_hide(hidden),
+        *(["--dir", RUN_DIR, "--dir", SCRATCH_STAGE] if server else []),
+        "--remount-ro", "/",
         "--chdir", workdir, "--",
     ]
 
@@ -509,6 +544,328 @@ def _signal_name(returncode: int, isolation: str) -> str | None:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
+
+
+# ---------------------------------------------------------------- the run server
+#
+# Starting Python and importing numpy, pandas, scikit-learn and torch takes 2-3 s, more
+# than many runs train for. A ``Server`` does it once per grading: one bubblewrap
+# sandbox (the same view as a run's) holds a pre-imported interpreter that never runs
+# learner code. For each run it forks a process that, before anything of the run is
+# loaded, enters namespaces of its own (``enter_run``): its own PID namespace, so it can
+# neither see, signal nor trace the server, nor outlive its run; its own mounts (only its
+# own folder, fresh size-limited /tmp and /dev/shm, /dev read-only); its own IPC and
+# network namespaces. Then it drops every capability (``drop_privileges``) as a cold run
+# does. What a run leaves behind dies with its namespaces.
+
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x8000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_MOVE, MS_REC, MS_PRIVATE = 8192, 16384, 1 << 18
+LOG_NAME = "run.log"  # a server run's stdout and stderr, in its own folder
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                  ctypes.c_ulong(flags), data and data.encode()) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"mount {target}: {os.strerror(errno)}")
+
+
+def exit_code(status: int) -> int:
+    """A wait status as a shell reports it: the exit code, or 128 + the signal."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+def _mounts_below(folder: str, but: str) -> list[str]:
+    """The outermost mount points inside ``folder``, except ``but`` and what is inside it."""
+    points = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+        if point != folder and _within(point, [folder]) and not _within(point, [but]):
+            points.append(point)
+    outermost: list[str] = []
+    for point in sorted(points, key=len):
+        if not _within(point, outermost):
+            outermost.append(point)
+    return outermost
+
+
+def enter_run(root: str, name: str, scratch_mb: int, ready_fd: int) -> None:
+    """In a process the server just forked: enter a run's own namespaces, with the folder
+    ``root/name`` mounted on ``RUN_DIR`` and nothing else of the server's ``root``. Returns
+    only in the run's process (PID 2 of its namespace), after writing one byte to
+    ``ready_fd``: the server's evidence that the set-up succeeded; the processes above it
+    exit with its code."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    _mount(os.path.join(root, name), RUN_DIR, None, MS_BIND)
+    size = f"size={scratch_mb * 2**20},mode=1777"
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
+    # A fresh /tmp that still shows what the sandbox shows under /tmp (a Python environment
+    # or a course made by mktemp -d) but not the server's folder: built aside, moved over.
+    _mount("tmpfs", SCRATCH_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    for point in _mounts_below("/tmp", but=root):
+        target = SCRATCH_STAGE + point[len("/tmp"):]
+        if os.path.isdir(point):
+            os.makedirs(target, mode=0o755)
+        else:
+            os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+        _mount(point, target, None, MS_BIND | MS_REC)  # keeps each mount's read-only flag
+    _mount(SCRATCH_STAGE, "/tmp", None, MS_MOVE)
+    flags = os.statvfs("/dev").f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    _mount(None, "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags)
+    init = os.fork()
+    if init:  # outside the new PID namespace: wait for its init, pass its code on
+        os._exit(exit_code(os.waitpid(init, 0)[1]))
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this namespace's
+    run = os.fork()
+    if run:  # PID 1: reap every orphan until the run is done; the namespace dies with it
+        _prctl(4, 0)  # PR_SET_DUMPABLE 0: the run cannot trace it or read its /proc files
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # init ignores what it does not handle
+        os.close(ready_fd)
+        while True:
+            pid, status = os.wait()
+            if pid == run:
+                os._exit(exit_code(status))
+    os.chdir(RUN_DIR)
+    log = os.open(LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    owner = os.stat(".")
+    os.fchown(log, owner.st_uid, owner.st_gid)  # the run's, like the rest of its folder
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.write(ready_fd, b"1")
+    os.closerange(3, 65536)  # the server's pipes and files: nothing of it stays open
+
+
+def _ns_pid(pid: int) -> int | None:
+    """``pid``'s number in its innermost PID namespace."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("NSpid:"):
+                return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+class ServerLost(RuntimeError):
+    """The run server stopped answering: a fault of mllab (no run can reach it)."""
+
+
+class Server:
+    """One grading's pre-imported interpreter in a bubblewrap sandbox (see above).
+
+    ``argv`` starts it (``child.py serve ROOT``, which answers ``ready PID`` once imported
+    and ``exit CODE`` after each run); ``root`` is the folder the runs' folders are made in.
+    """
+
+    def __init__(self, argv: list[str], root: Path, env: dict[str, str],
+                 readable: tuple[Path, ...], hidden: tuple[Path, ...], scratch_mb: int):
+        self.root = root
+        env = dict(env)
+        run_as = _run_as("bwrap")
+        if run_as:
+            env[RUN_AS_VAR] = f"{run_as[0]}:{run_as[1]}"
+        _become_subreaper()
+        prefix = _bwrap_prefix(str(root), tuple(str(p) for p in readable if p.exists()),
+                               tuple(str(p) for p in hidden), scratch_mb, server=True)
+        self.proc = subprocess.Popen(prefix + argv, cwd=root, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        self.errors = _Tail(self.proc.stderr, keep=4000)
+        self.errors.start()
+        self.replies: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._listen, daemon=True).start()
+        self.pid: int | None = None  # the server's host PID, once ready
+
+    def _listen(self) -> None:
+        for line in self.proc.stdout:
+            self.replies.put(line.decode(errors="replace").strip())
+        self.replies.put("")  # end of file: the server is gone
+
+    def _reply(self, timeout: float) -> str | None:
+        try:
+            reply = self.replies.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if not reply:
+            self.replies.put("")
+            raise ServerLost(f"the run server exited: {self.errors.text()[-500:]}")
+        return reply
+
+    def ready(self, timeout_s: float = 180) -> None:
+        deadline = time.monotonic() + timeout_s
+        while self.pid is None:
+            reply = self._reply(max(0.0, deadline - time.monotonic()))
+            if reply is None:
+                raise ServerLost(f"the run server did not start in {timeout_s:g}s")
+            if reply.startswith("ready "):
+                inner = int(reply.split()[1])
+                found = [p for p in _tree({self.proc.pid}, _process_table()) if _ns_pid(p) == inner]
+                if len(found) != 1:
+                    raise ServerLost("the run server's process was not found")
+                self.pid = found[0]
+
+    def _run_tree(self) -> tuple[set[int], set[int], dict]:
+        """(all processes of the current run, those of the run itself, the table): the
+        first two levels below the server only set up namespaces and wait."""
+        table = _process_table()
+        everything = _tree({self.pid}, table) - {self.pid}
+        helpers = {p for p in everything if table[p][0] == self.pid}
+        helpers |= {p for p in everything if table[p][0] in helpers}
+        own = _tree({p for p in everything if table[p][0] in helpers and p not in helpers}, table)
+        return everything, {p for p in own if table[p][2] != b"Z"}, table
+
+    def run(self, folder: Path, limits: Limits) -> ChildRun:
+        """Run the job in ``folder`` (a folder made under ``root``) under ``limits``."""
+        self.ready()
+        started = time.monotonic()
+        self.proc.stdin.write(f"run {folder.name}\n".encode())
+        self.proc.stdin.flush()
+        stopped_for, peak, reply, log = None, 0.0, None, folder / LOG_NAME
+        while reply is None:
+            reply = self._reply(POLL_S)
+            if reply is not None:
+                break
+            _, pids, table = self._run_tree()
+            rss_mb = sum(table[p][1] for p in pids) * PAGE_BYTES / 2**20
+            peak = max(peak, rss_mb)
+            if time.monotonic() - started > limits.timeout_s:
+                stopped_for = "timeout"
+            elif rss_mb > limits.memory_mb:
+                stopped_for = "memory"
+            elif _size(log) > limits.output_bytes:
+                stopped_for = "output"
+            elif len(pids) > limits.max_processes:
+                stopped_for = "processes"
+            if stopped_for:
+                break
+        seconds = time.monotonic() - started
+        if reply is None:
+            deadline = time.monotonic() + 5
+            while (everything := self._run_tree()[0]) and time.monotonic() < deadline:
+                for pid in everything:
+                    with suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
+                time.sleep(0.01)
+            reply = self._reply(10)
+            if reply is None:
+                raise ServerLost("the run server did not report the end of a run")
+        if reply == "failed":
+            raise ServerLost(f"a run's namespaces could not be set up: "
+                             f"{self.errors.text()[-500:]}")
+        if not reply.startswith("exit "):
+            raise ServerLost(f"unexpected answer from the run server: {reply[:80]!r}")
+        if _size(log) > limits.output_bytes and stopped_for is None:
+            stopped_for = "output"
+        code = int(reply.split()[1])
+        return ChildRun(returncode=code,
+                        signal_name=None if stopped_for else _signal_name(code, "bwrap"),
+                        stopped_for=stopped_for, log=_tail_of(log), seconds=seconds,
+                        peak_memory_mb=round(peak, 1), isolation="bwrap")
+
+    def close(self) -> None:
+        with suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.errors.join(timeout=5)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            with suppress(OSError):
+                pipe.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
+
+
+def _tail_of(path: Path, keep: int = 16_000) -> str:
+    """The last ``keep`` bytes of a run's log (a plain file only: the run owns its folder)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return ""
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return ""
+        os.lseek(fd, max(0, info.st_size - keep), os.SEEK_SET)
+        return os.read(fd, keep).decode("utf-8", "replace")
+    finally:
+        os.close(fd)
+
+
+class Runner:
+    """Where one grading's runs happen: a ``Server`` at the bubblewrap level (unless
+    ``$MLLAB_COLD_RUNS`` is 1), else a fresh sandboxed interpreter per run (``run``).
+
+    ``command(verb, path)`` is the argv of ``child.py``: ``grade WORKDIR`` for a run in its
+    own interpreter, ``serve ROOT ...`` for a server; ``env(workdir)`` is a run's environment,
+    given its folder as the run sees it."""
+
+    def __init__(self, name: str, command, env, limits: Limits, isolation: str,
+                 readable: tuple[Path, ...] = (), hidden: tuple[Path, ...] = ()):
+        self.name, self.command, self.env, self.limits = name, command, env, limits
+        self.isolation, self.readable, self.hidden = isolation, readable, hidden
+        self.server: Server | None = None
+        self._root = None
+        self.runs = 0
+
+    def __enter__(self) -> "Runner":
+        if self.isolation == "bwrap" and os.environ.get(COLD_VAR) != "1":
+            self._root = run_folder(self.name)
+            root = self._root.__enter__()
+            self.server = Server(self.command("serve", str(root)), root, self.env(RUN_DIR), self.readable, self.hidden,
+                                 self.limits.scratch_mb)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.server:
+                self.server.close()
+        finally:
+            if self._root:
+                self._root.__exit__(None, None, None)
+
+    @contextmanager
+    def folder(self):
+        """A fresh folder for one run, removed afterwards."""
+        if not self.server:
+            with run_folder(self.name) as folder:
+                yield folder
+            return
+        self.runs += 1
+        folder = self.server.root / f"run{self.runs}"
+        folder.mkdir(mode=0o700)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def run(self, folder: Path) -> ChildRun:
+        """Run the job written in ``folder`` (from ``folder()``)."""
+        if not self.server:
+            return run(self.command("grade", str(folder)), folder, self.limits,
+                       self.env(str(folder)), self.isolation, self.readable, self.hidden)
+        run_as = _run_as("bwrap")
+        if run_as:
+            os.chown(folder, *run_as)
+        return self.server.run(folder, self.limits)
 
 
 if __name__ == "__main__":  # the probe of _probe(drop=True): python -I sandbox.py

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,13 +27,22 @@ import pytest
 
 from conftest import COURSE, SUBMISSIONS, processes_matching
 from mllab.graders import Options, grade, sandbox
+from mllab import labs
 from mllab.labs import BUILTIN_COURSE
 
 TINY = COURSE / "labs" / "tiny_lab"
 
 
-@pytest.fixture(params=sandbox.available_isolation())
-def isolation(request) -> str:
+LEVELS = sandbox.available_isolation()
+
+
+@pytest.fixture(params=[*LEVELS, *(["bwrap-cold"] if "bwrap" in LEVELS else [])])
+def isolation(request, monkeypatch) -> str:
+    """Each level; at the bubblewrap level both with the run server (the default) and
+    with a fresh interpreter per run."""
+    if request.param == "bwrap-cold":
+        monkeypatch.setenv(sandbox.COLD_VAR, "1")
+        return "bwrap"
     return request.param
 
 
@@ -131,6 +141,23 @@ def test_a_run_holds_no_power(isolation, tiny_lab, tmp_path, canary_holder, sess
             assert not escaped
 
 
+def test_a_course_under_tmp_stays_read_only(isolation, tmp_path, canary_holder, session_sockets):
+    """A course (or a Python environment) made under /tmp, as by ``mktemp -d`` in CI, is
+    readable by a run but not writable: a run server's fresh /tmp shows it read-only."""
+    shutil.copytree(COURSE, tmp_path / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    lab = labs.load(tmp_path / "course" / "labs" / "tiny_lab")
+    before = checksum(lab.folder)
+    holder_pid, token = canary_holder
+    report = grade(lab, probe(tmp_path, "escalates", {
+        "write_into": {"lab": str(lab.folder)}, "holder_pid": holder_pid, "token": token,
+        "socket": session_sockets[0]}), Options(isolation=isolation))
+    escaped = Path(lab.folder, f"mllab-escape-{token}")
+    assert checksum(lab.folder) == before or not sealed(isolation)
+    if sealed(isolation):
+        assert report.verdict == "pass", report.reason
+        assert not escaped.exists()
+
+
 def test_the_answer_key_is_out_of_reach(isolation, tiny_lab, tmp_path):
     """Only a submission that reads the lab's reference fix could pass; it must fail."""
     key = {"fix": TINY / "fixes" / "least_squares.py", "non-fix": TINY / "non_fixes" / "constant.py",
@@ -165,6 +192,26 @@ def test_nothing_a_run_leaves_reaches_a_later_run(isolation, tiny_lab, tmp_path)
         assert later.verdict == "pass", later.reason
     else:
         assert "not protected" in later.isolation
+
+
+def test_a_run_cannot_reach_the_runs_after_it(isolation, tiny_lab, tmp_path):
+    """Seed 2 follows seed 1 in the same grading (at the bubblewrap level: forked by the same
+    run server): seed 1 marks every place it can write, signals every process it sees and
+    leaves a daemon; seed 2 finds no trace and no other process, and no daemon survives."""
+    report = grade(tiny_lab, probe(tmp_path, "haunts_later_runs", {"token": secrets.token_hex(8)}),
+                   Options(isolation=isolation))
+    ghosts = _comm_matching("mllabghost")
+    for pid in ghosts:
+        os.kill(pid, 9)
+    for folder in sandbox.SCRATCH:
+        for mark in Path(folder).glob("mllab-haunt-*"):
+            mark.unlink()
+    if sealed(isolation):
+        assert report.verdict == "pass", report.reason
+        assert len(report.runs) == 2
+        assert not ghosts
+    else:
+        assert "BREACH" in report.reason and "not protected" in report.isolation
 
 
 def test_run_folders_of_a_killed_grader_are_removed_by_the_next_grade(isolation, tiny_lab,
