@@ -320,7 +320,7 @@ def diagnose(lab, workspace, file, device, as_json):
         _show_record(lab, path, ws, record)
 
 
-def _diagnosis(lab, path: Path, device: str, quiet: bool = False):
+def _diagnosis(lab, path: Path, device: str, quiet: bool = False, seed: int = 0):
     """The record of one traced run of ``path`` on one seed of the lab's data; raises
     ``ObserveError`` when the learner's code fails."""
     from mllab.graders.observe import observe
@@ -328,7 +328,7 @@ def _diagnosis(lab, path: Path, device: str, quiet: bool = False):
     try:
         with _status(f"diagnosing {path.name}", quiet=quiet) as status:
             status.update("one traced run on one seed of the lab's data")
-            return observe(lab, path, device)
+            return observe(lab, path, device, seed=seed)
     except KeyboardInterrupt:
         _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
 
@@ -351,7 +351,7 @@ def _show_record(lab, path: Path, ws, record) -> None:
     render.curves(console, found, png, problem)
 
 
-def _noticed_after(lab, path: Path, ws, device: str, why: str) -> None:
+def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) -> None:
     """The "what we noticed" section and the curves at the end of ``run`` or a failing
     ``submit``: a second, traced run; advisory, so a failure of it is one warning, never
     the exit code."""
@@ -359,9 +359,19 @@ def _noticed_after(lab, path: Path, ws, device: str, why: str) -> None:
 
     _say(f"\n{why}; `mllab diagnose {lab.id}` repeats it", style="dim")
     try:
-        _show_record(lab, path, ws, _diagnosis(lab, path, device))
+        _show_record(lab, path, ws, _diagnosis(lab, path, device, seed=seed))
     except ObserveError as exc:
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
+
+
+def _worst_seed(lab, report) -> int:
+    """The training seed of the graded seed furthest from the first target missed."""
+    failed = [check for check in report.checks if not check.passed] or list(report.checks)
+    runs = [run for run in report.runs if failed and failed[0].metric in run.metrics]
+    if not runs:
+        return lab.seeds[0]
+    target = next(t for t in lab.targets if t.metric == failed[0].metric)
+    return max(runs, key=lambda run: target.shortfall(run.metrics[target.metric])).seed
 
 
 @main.command()
@@ -430,8 +440,10 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
     elif result.verdict == "fail" and not as_json:
+        seed = _worst_seed(lab, result)
         _noticed_after(lab, path, ws, _device(device), "the grade failed, so we traced one more run "
-                       "of your functions (not part of the grade)")
+                       f"of your functions on the training data of its worst seed (seed {seed}; "
+                       "not part of the grade)", seed=seed)
     sys.exit(result.exit_code)
 
 

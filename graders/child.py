@@ -176,6 +176,33 @@ def _save_outputs(outputs: dict, folder: Path) -> None:
                                   "Return a numpy array or a CPU tensor of numbers.")
 
 
+PROGRESS_NAME = "progress"  # "step N loss X", rewritten at most 4 times a second
+
+
+def _report_training(path: Path) -> None:
+    """Let the grading process show the training as it goes: count the ``backward()``
+    calls on scalars and write the step and the latest loss to ``path``. For people only:
+    the grading process shows two numbers parsed from it and trusts nothing else."""
+    if "torch" not in sys.modules:
+        return
+    import time
+
+    torch = sys.modules["torch"]
+    backward, fd = torch.Tensor.backward, os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    state = {"steps": 0, "written": 0.0}
+
+    def reporting_backward(tensor, *args, **kwargs):
+        state["steps"] += 1
+        now = time.monotonic()
+        if now - state["written"] >= 0.25 and getattr(tensor, "numel", lambda: 0)() == 1:
+            state["written"] = now
+            line = f"step {state['steps']} loss {float(tensor.detach()):.6g}\n"
+            os.pwrite(fd, line.ljust(48).encode(), 0)
+        return backward(tensor, *args, **kwargs)
+
+    torch.Tensor.backward = reporting_backward
+
+
 def grade(workdir: Path) -> dict:
     """Run one stage in ``workdir``; return the status written to ``status.json``.
 
@@ -203,6 +230,7 @@ def grade(workdir: Path) -> dict:
                                 tuple(job["required"]))
         seed_everything(job["seed"])
         device = _resolve_device(job["device"])
+        _report_training(workdir / PROGRESS_NAME)
         outputs = entry(submission, **inputs, device=device, seed=job["seed"])
         _save_outputs(outputs, workdir / "out")
     except SubmissionError as exc:

@@ -20,6 +20,7 @@ import json
 import math
 import os
 import pickle
+import re
 import secrets
 import shutil
 import statistics
@@ -37,6 +38,7 @@ from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, Che
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
+PROGRESS_NAME = "progress"  # where child.py writes the step and loss of its training
 INTERNAL_HINT = "This is a fault in mllab, not in your code; please report it."
 
 
@@ -204,7 +206,10 @@ def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
         if options.verified:  # the report names seed 1, 2, ...: a derived seed stays unknown
             run = replace(run, seed=index)
         runs.append(run)
-        progress(f"seed {index}/{len(pairs)}: {run.verdict} ({run.seconds:.1f}s)")
+        key = lab.targets[0] if lab.targets else None
+        measured = f", {key.label} {metric_text(run.metrics[key.metric])}" \
+            if key and key.metric in run.metrics else ""
+        progress(f"seed {index}/{len(pairs)}: {run.verdict}{measured} ({run.seconds:.1f}s)")
         if run.verdict in UNSCORED:
             break
         fails = sum(r.verdict == "fail" for r in runs)
@@ -335,8 +340,10 @@ def _stages(file: Path, split: Split, job: dict, runner: sandbox.Runner,
         except InvalidOutput as exc:  # what an earlier run returned cannot be carried on
             outcome.problem = ("invalid-output", "", exc.message, exc.hint)
             break
+        shown = f"run {number}/{len(stages)}: {stage.name}" if len(stages) > 1 else "training"
         child, status, outcome.problem = _run_stage(runner, file, stage, inputs, job,
-                                                    outcome.kept)
+                                                    outcome.kept,
+                                                    lambda step: progress(f"{shown}, {step}"))
         outcome.seconds += child.seconds
         outcome.peak_memory_mb = max(outcome.peak_memory_mb, child.peak_memory_mb)
         outcome.log = child.log
@@ -371,7 +378,7 @@ def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, b
 
 
 def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, job: dict,
-               kept: dict[str, bytes]):
+               kept: dict[str, bytes], progress: Progress = lambda message: None):
     """Run ``stage`` in a fresh sandboxed process and add its outputs to ``kept``.
 
     Returns (ChildRun, status, problem): ``problem`` is (verdict, detail, reason, hint)
@@ -383,7 +390,7 @@ def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, j
             pickle.dump(inputs, fh)  # written here, read by the child: never the other way round
         (workdir / "job.json").write_text(json.dumps(
             {"entry": stage.entry, "shown_as": file.name, **job}))
-        child = runner.run(workdir)
+        child = runner.run(workdir, _training_shown(workdir / PROGRESS_NAME, progress))
         status = read_status(workdir / "status.json")
         problem = _problem(child, status, runner.limits)
         if problem is None:
@@ -392,6 +399,29 @@ def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, j
             except InvalidOutput as exc:
                 problem = ("invalid-output", "", exc.message, exc.hint)
         return child, status, problem
+
+
+TRAINING_LINE = re.compile(rb"step ([0-9]{1,12}) loss (-?[0-9.e+-]{1,16}|nan|-?inf)\s*")
+
+
+def _training_shown(path: Path, progress: Progress) -> Callable[[], None]:
+    """A poll that shows the step and loss a run last wrote to ``path`` (learner-written:
+    only two numbers matching a strict pattern are shown, nothing is kept), at most once a
+    second, so that a log gets one line per second at most."""
+    last = {"raw": b"", "at": -1.0}
+
+    def poll() -> None:
+        if time.monotonic() - last["at"] < 1:
+            return
+        try:
+            raw = read_regular_file(path, 64)
+        except InvalidOutput:
+            return
+        match = TRAINING_LINE.fullmatch(raw)
+        if match and raw != last["raw"]:
+            last.update(raw=raw, at=time.monotonic())
+            progress(f"step {int(match[1])}, loss {metric_text(float(match[2]))}")
+    return poll
 
 
 def _measured(grading, kept: dict[str, bytes], truth) -> dict[str, float]:

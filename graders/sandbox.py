@@ -469,12 +469,13 @@ class _Tail(threading.Thread):
 
 def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
         isolation: str | None = None, readable: tuple[Path, ...] = (),
-        hidden: tuple[Path, ...] = ()) -> ChildRun:
+        hidden: tuple[Path, ...] = (), on_poll=lambda: None) -> ChildRun:
     """Run ``argv`` in ``workdir`` under ``limits``; nothing of it survives the call.
 
     ``readable``: folders the run must be able to read (bubblewrap shows it nothing else of
     the disk but the system folders and the Python environment). ``hidden``: files and
-    folders inside those it must not see (bubblewrap only). When mllab runs as root the
+    folders inside those it must not see (bubblewrap only). ``on_poll`` is called every
+    ``POLL_S`` while it runs (to show its progress). When mllab runs as root the
     command is told (``$MLLAB_RUN_AS``) to become ``RUN_UID``, who then owns ``workdir``.
     """
     isolation = isolation or available_isolation()[0]
@@ -512,6 +513,7 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
                 stopped_for = "processes"
             if stopped_for:
                 break
+            on_poll()
             time.sleep(POLL_S)
     finally:
         watch.kill_all()
@@ -724,7 +726,7 @@ class Server:
         own = _tree({p for p in everything if table[p][0] in helpers and p not in helpers}, table)
         return everything, {p for p in own if table[p][2] != b"Z"}, table
 
-    def run(self, folder: Path, limits: Limits) -> ChildRun:
+    def run(self, folder: Path, limits: Limits, on_poll=lambda: None) -> ChildRun:
         """Run the job in ``folder`` (a folder made under ``root``) under ``limits``."""
         self.ready()
         started = time.monotonic()
@@ -748,6 +750,7 @@ class Server:
                 stopped_for = "processes"
             if stopped_for:
                 break
+            on_poll()
         seconds = time.monotonic() - started
         if reply is None:
             deadline = time.monotonic() + 5
@@ -857,15 +860,17 @@ class Runner:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def run(self, folder: Path) -> ChildRun:
-        """Run the job written in ``folder`` (from ``folder()``)."""
+    def run(self, folder: Path, on_poll=lambda: None) -> ChildRun:
+        """Run the job written in ``folder`` (from ``folder()``), calling ``on_poll`` while
+        it runs."""
         if not self.server:
             return run(self.command("grade", str(folder)), folder, self.limits,
-                       self.env(str(folder)), self.isolation, self.readable, self.hidden)
+                       self.env(str(folder)), self.isolation, self.readable, self.hidden,
+                       on_poll)
         run_as = _run_as("bwrap")
         if run_as:
             os.chown(folder, *run_as)
-        return self.server.run(folder, self.limits)
+        return self.server.run(folder, self.limits, on_poll)
 
 
 if __name__ == "__main__":  # the probe of _probe(drop=True): python -I sandbox.py

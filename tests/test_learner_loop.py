@@ -107,6 +107,15 @@ def test_submit_prints_each_grading_step_off_a_terminal_unless_quiet(mllab):
     assert "grading tiny_lab.py:" not in quiet.output and "verdict: fail" in quiet.output
 
 
+def test_submit_shows_the_training_step_and_loss_and_each_seeds_key_metric(mllab):
+    """A torch lab's submit shows the step and loss as the run trains (from the run's own
+    backward() calls), and each seed's verdict with the lab's first metric."""
+    mllab("start", "non_converging_net")
+    shown = flat(mllab("submit", "non_converging_net").output)
+    assert re.search(r"seed 1/\d: run 1/\d: fit, step \d+, loss \d", shown), shown[:600]
+    assert re.search(r"seed 1/\d: fail, accuracy on fresh scans \(chance is 0\.10\) 0\.\d+", shown)
+
+
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7])m")
 
 
