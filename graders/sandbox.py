@@ -662,6 +662,14 @@ class ServerLost(RuntimeError):
     """The run server stopped answering: a fault of mllab (no run can reach it)."""
 
 
+class ServerUnusable(ServerLost):
+    """The run server cannot work on this machine (it did not start, or cannot set up a run's
+    namespaces, e.g. where user namespaces get no capabilities): no learner code ran."""
+
+
+_server_unusable: list[str] = []  # why, once a server could not work in this process
+
+
 class Server:
     """One grading's pre-imported interpreter in a bubblewrap sandbox (see above).
 
@@ -704,16 +712,23 @@ class Server:
         return reply
 
     def ready(self, timeout_s: float = 180) -> None:
+        """Wait until the server has imported its modules (``ServerUnusable`` if it cannot)."""
+        try:
+            self._ready(timeout_s)
+        except ServerLost as exc:
+            raise ServerUnusable(str(exc)) from None
+
+    def _ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
         while self.pid is None:
             reply = self._reply(max(0.0, deadline - time.monotonic()))
             if reply is None:
-                raise ServerLost(f"the run server did not start in {timeout_s:g}s")
+                raise ServerUnusable(f"the run server did not start in {timeout_s:g}s")
             if reply.startswith("ready "):
                 inner = int(reply.split()[1])
                 found = [p for p in _tree({self.proc.pid}, _process_table()) if _ns_pid(p) == inner]
                 if len(found) != 1:
-                    raise ServerLost("the run server's process was not found")
+                    raise ServerUnusable("the run server's process was not found")
                 self.pid = found[0]
 
     def _run_tree(self) -> tuple[set[int], set[int], dict]:
@@ -763,8 +778,8 @@ class Server:
             if reply is None:
                 raise ServerLost("the run server did not report the end of a run")
         if reply == "failed":
-            raise ServerLost(f"a run's namespaces could not be set up: "
-                             f"{self.errors.text()[-500:]}")
+            raise ServerUnusable(f"a run's namespaces could not be set up: "
+                                 f"{self.errors.text()[-500:]}")
         if not reply.startswith("exit "):
             raise ServerLost(f"unexpected answer from the run server: {reply[:80]!r}")
         if _size(log) > limits.output_bytes and stopped_for is None:
@@ -830,7 +845,8 @@ class Runner:
         self.runs = 0
 
     def __enter__(self) -> "Runner":
-        if self.isolation == "bwrap" and os.environ.get(COLD_VAR) != "1":
+        if self.isolation == "bwrap" and os.environ.get(COLD_VAR) != "1" and \
+                not _server_unusable:
             self._root = run_folder(self.name)
             root = self._root.__enter__()
             self.server = Server(self.command("serve", str(root)), root, self.env(RUN_DIR), self.readable, self.hidden,
@@ -870,7 +886,15 @@ class Runner:
         run_as = _run_as("bwrap")
         if run_as:
             os.chown(folder, *run_as)
-        return self.server.run(folder, self.limits, on_poll)
+        try:
+            return self.server.run(folder, self.limits, on_poll)
+        except ServerUnusable as exc:  # nothing of the run started: run it, and the rest, cold
+            _server_unusable.append(str(exc))
+            print(f"mllab: the run server cannot work here ({str(exc)[:300]}); each run "
+                  f"starts its own interpreter instead", file=sys.stderr)
+            self.server.close()
+            self.server = None
+            return self.run(folder, on_poll)
 
 
 if __name__ == "__main__":  # the probe of _probe(drop=True): python -I sandbox.py

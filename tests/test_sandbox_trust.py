@@ -379,3 +379,25 @@ def test_the_secret_from_a_file_or_a_prompt_grades_alike(class_folder, tmp_path)
     both = mllab("grade-class", "tiny_lab", str(class_folder), "--secret-file", str(secret),
                  "--secret", "other")
     assert both.returncode == 2 and "one way only" in both.stdout + both.stderr
+
+
+def test_a_run_server_that_cannot_work_here_falls_back_to_cold_runs(tiny_lab, monkeypatch,
+                                                                     capfd):
+    """Where the server cannot start or set up a run (user namespaces without capabilities),
+    nothing of the learner's code has run: the run, and the rest, start their own interpreter."""
+    if "bwrap" not in LEVELS:
+        pytest.skip("no bubblewrap here: there is no run server")
+
+    def unusable(self, timeout_s=180):
+        raise sandbox.ServerUnusable("simulated")
+
+    monkeypatch.setattr(sandbox.Server, "ready", unusable)
+    monkeypatch.setattr(sandbox, "_server_unusable", [])
+    monkeypatch.delenv(sandbox.COLD_VAR, raising=False)
+    report = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(isolation="bwrap"))
+    assert report.verdict == "pass", report.reason
+    assert sandbox._server_unusable == ["simulated"]
+    assert "run server cannot work here (simulated)" in capfd.readouterr().err
+    again = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(isolation="bwrap"))
+    assert again.verdict == "pass"  # no second server is tried in this process
+    assert "run server" not in capfd.readouterr().err
