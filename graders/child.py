@@ -24,6 +24,7 @@ import random
 import resource
 import runpy
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -185,7 +186,6 @@ def _report_training(path: Path) -> None:
     the grading process shows two numbers parsed from it and trusts nothing else."""
     if "torch" not in sys.modules:
         return
-    import time
 
     torch = sys.modules["torch"]
     backward, fd = torch.Tensor.backward, os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)

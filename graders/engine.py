@@ -199,6 +199,7 @@ def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
     grading = lab.grading()
     pairs = _seed_pairs(lab, options)
     runs: list[SeedRun] = []
+    key = lab.targets[0] if lab.targets else None  # the metric each seed's line shows
     for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
         progress(f"seed {index}/{len(pairs)}: training and predicting")
         run = _run_seed(lab, grading, file, train_seed, eval_seed, options, runner,
@@ -206,7 +207,6 @@ def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
         if options.verified:  # the report names seed 1, 2, ...: a derived seed stays unknown
             run = replace(run, seed=index)
         runs.append(run)
-        key = lab.targets[0] if lab.targets else None
         measured = f", {key.label} {metric_text(run.metrics[key.metric])}" \
             if key and key.metric in run.metrics else ""
         progress(f"seed {index}/{len(pairs)}: {run.verdict}{measured} ({run.seconds:.1f}s)")

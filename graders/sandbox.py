@@ -467,6 +467,22 @@ class _Tail(threading.Thread):
 # ---------------------------------------------------------------- the run
 
 
+def _over_budget(pids: set[int], table: dict, limits: Limits, started: float,
+                 printed: int) -> tuple[float, str | None]:
+    """(resident MiB of ``pids``, the budget they exceed or None) for a run started at
+    ``started`` (monotonic) that has printed ``printed`` bytes."""
+    rss_mb = sum(table[p][1] for p in pids) * PAGE_BYTES / 2**20
+    if time.monotonic() - started > limits.timeout_s:
+        return rss_mb, "timeout"
+    if rss_mb > limits.memory_mb:
+        return rss_mb, "memory"
+    if printed > limits.output_bytes:
+        return rss_mb, "output"
+    if len(pids) > limits.max_processes:
+        return rss_mb, "processes"
+    return rss_mb, None
+
+
 def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
         isolation: str | None = None, readable: tuple[Path, ...] = (),
         hidden: tuple[Path, ...] = (), on_poll=lambda: None) -> ChildRun:
@@ -501,16 +517,8 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
     try:
         while proc.poll() is None:
             pids, table = watch.pids()
-            rss_mb = sum(table[p][1] for p in pids) * PAGE_BYTES / 2**20
+            rss_mb, stopped_for = _over_budget(pids, table, limits, started, tail.total)
             peak = max(peak, rss_mb)
-            if time.monotonic() - started > limits.timeout_s:
-                stopped_for = "timeout"
-            elif rss_mb > limits.memory_mb:
-                stopped_for = "memory"
-            elif tail.total > limits.output_bytes:
-                stopped_for = "output"
-            elif len(pids) > limits.max_processes:
-                stopped_for = "processes"
             if stopped_for:
                 break
             on_poll()
@@ -747,22 +755,11 @@ class Server:
         started = time.monotonic()
         self.proc.stdin.write(f"run {folder.name}\n".encode())
         self.proc.stdin.flush()
-        stopped_for, peak, reply, log = None, 0.0, None, folder / LOG_NAME
-        while reply is None:
-            reply = self._reply(POLL_S)
-            if reply is not None:
-                break
+        stopped_for, peak, log = None, 0.0, folder / LOG_NAME
+        while (reply := self._reply(POLL_S)) is None:
             _, pids, table = self._run_tree()
-            rss_mb = sum(table[p][1] for p in pids) * PAGE_BYTES / 2**20
+            rss_mb, stopped_for = _over_budget(pids, table, limits, started, _size(log))
             peak = max(peak, rss_mb)
-            if time.monotonic() - started > limits.timeout_s:
-                stopped_for = "timeout"
-            elif rss_mb > limits.memory_mb:
-                stopped_for = "memory"
-            elif _size(log) > limits.output_bytes:
-                stopped_for = "output"
-            elif len(pids) > limits.max_processes:
-                stopped_for = "processes"
             if stopped_for:
                 break
             on_poll()
