@@ -23,8 +23,11 @@ if __package__ in (None, ""):  # `python cli.py ...` from a clone: import this f
 import contextlib
 import json
 import signal
+import os
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
@@ -130,19 +133,29 @@ def _cuda_available() -> bool:
     return subprocess.call([sys.executable, "-c", probe], stderr=subprocess.DEVNULL) == 0
 
 
-def _foreground(argv: list[str], cwd: Path) -> int:
+def _foreground(argv: list[str], cwd: Path, live: Path | None = None) -> int:
     """Run ``argv`` attached to this terminal; return its exit code.
 
     Ctrl-C reaches only this process (the child starts with SIGINT ignored), which then
     stops the child with SIGTERM: no traceback from deep inside a library, no process left.
+    With ``live`` (a file the child writes "step N loss X" to), the child's output is
+    passed through line by line above a live line showing its training step and loss.
     """
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
     try:
-        child = subprocess.Popen(argv, cwd=cwd)
+        if live is None:
+            child = subprocess.Popen(argv, cwd=cwd)
+        else:
+            child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     env={**os.environ, "MLLAB_PROGRESS": str(live),
+                                          "PYTHONUNBUFFERED": "1"})
     finally:
         signal.signal(signal.SIGINT, previous)
     try:
-        return child.wait()
+        if live is None:
+            return child.wait()
+        return _with_live_training(child, live)
     except KeyboardInterrupt:
         child.terminate()
         try:
@@ -151,6 +164,38 @@ def _foreground(argv: list[str], cwd: Path) -> int:
             child.kill()
             child.wait()
         raise
+
+
+def _with_live_training(child: subprocess.Popen, progress_file: Path) -> int:
+    """Show ``child``'s output as it comes, under a live line with the training step and
+    loss it last wrote to ``progress_file``; return its exit code."""
+    import threading
+
+    from mllab.graders.engine import TRAINING_LINE
+    from mllab.graders.report import metric_text
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                  TimeElapsedColumn(), console=console, transient=True) as live:
+        task = live.add_task("training")
+
+        def passed_through() -> None:
+            for raw in iter(child.stdout.readline, b""):
+                shown = raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1]
+                live.console.print(Text(inert(shown, limit=1000, lines=1)))
+
+        reader = threading.Thread(target=passed_through, daemon=True)
+        reader.start()
+        while child.poll() is None:
+            try:
+                match = TRAINING_LINE.fullmatch(progress_file.read_bytes()[:64])
+            except OSError:
+                match = None
+            if match:
+                live.update(task, description=f"training: step {int(match[1])}, "
+                                              f"loss {metric_text(float(match[2]))}")
+            time.sleep(0.25)
+        reader.join(timeout=5)
+    return child.returncode
 
 
 @contextlib.contextmanager
@@ -284,8 +329,11 @@ def run(lab, workspace, file, device, seed, no_diagnose):
     resolved = _device(device)
     _say(f"running {path} on {resolved}, seed {seed}", style="dim")
     try:
-        code = _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
-                            "--device", resolved, "--seed", str(seed)], cwd=path.parent)
+        with tempfile.TemporaryDirectory(prefix="mllab-run-") as scratch:
+            live = Path(scratch) / "progress" if console.is_terminal else None
+            code = _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
+                                "--device", resolved, "--seed", str(seed)], cwd=path.parent,
+                               live=live)
     except KeyboardInterrupt:
         _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
     if code == 0 and not no_diagnose:

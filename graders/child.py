@@ -333,6 +333,11 @@ def main(argv: list[str]) -> int:
         os._exit(0)
     if argv[1] == "run":
         _load_mllab()
+        progress = os.environ.pop("MLLAB_PROGRESS", "")
+        if progress and b"torch" in Path(argv[2]).read_bytes():  # `mllab run` on a terminal
+            import torch  # noqa: F401 - imported here so that its training can be shown
+
+            _report_training(Path(progress))
         sys.argv = argv[2:]
         runpy.run_path(argv[2], run_name="__main__")
         return 0

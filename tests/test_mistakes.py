@@ -275,6 +275,41 @@ def test_ctrl_c_during_run_stops_it_in_one_line(tmp_path):
     assert processes_matching(str(script)) == []
 
 
+def test_run_on_a_terminal_shows_the_training_step_and_loss_under_its_output(tmp_path):
+    import pty
+    import select
+
+    script = tmp_path / "team_training.py"
+    script.write_text("import time\nimport torch\n"
+                      "w = torch.ones(1, requires_grad=True)\n"
+                      "for epoch in range(8):\n"
+                      "    (w * 2.5).sum().backward()\n"
+                      "    print(f'epoch {epoch}', flush=True)\n"
+                      "    time.sleep(0.4)\n")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "run", "tiny_lab", "--file",
+                             str(script), "--device", "cpu", "--no-diagnose"],
+                            env=_env(tmp_path, TERM="xterm"), stdin=follower, stdout=follower,
+                            stderr=follower, start_new_session=True)
+    seen = b""
+    try:
+        while proc.poll() is None or select.select([leader], [], [], 0.2)[0]:
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+        os.close(follower)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "epoch 0" in text and "epoch 7" in text and TRACEBACK not in text
+    assert "training: step " in text and "loss 2.5" in text
+
+
 def test_ctrl_c_during_submit_leaves_nothing_behind(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
