@@ -219,9 +219,10 @@ def grade(workdir: Path) -> dict:
         harness = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(harness)
         entry = getattr(harness, job["entry"])
-        from mllab.graders.sandbox import drop_privileges
+        from mllab.graders.sandbox import drop_privileges, start_clock
 
         drop_privileges()  # from here on nothing in this process holds any power
+        start_clock()
     except Exception as exc:  # noqa: BLE001 - before the learner's code runs: our fault
         return {"kind": "internal-error", "message": f"{type(exc).__name__}: {exc}"}
     submission = None

@@ -25,6 +25,9 @@ MISSED_MINORITY = 0.20  # recall on the minority class below this, while accurac
 UNSTABLE = 0.01  # share of repeated predictions that changed
 DRIFT_PSI = 0.25  # "major shift" in the usual PSI reading
 DUPLICATES = 0.01  # share of validation rows also in training
+UNDERFIT_GAIN = 0.50  # on its training rows, share of the way from a constant guess to perfect
+TIED_UNITS = 0.50  # share of a layer's units whose outputs copy another unit's
+OVERFIT_DEGRADATION = 0.10  # fresh score this much (relative) below the training score
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,9 @@ class RunRecord:
     ``losses``: (optimizer steps taken so far, loss) per backward pass; ``grad_norms``:
     (first layer, last layer) weight-gradient norms per optimizer step; ``n_classes``: the
     width of the logits a classification loss saw; ``relu_zero``: share of zero ReLU
-    outputs while training; ``stochastic_at_inference``: kinds of Dropout/BatchNorm layers
+    outputs while training; ``duplicate_units``: the largest share, over the Linear
+    layers, of units whose outputs over a training batch equal another unit's (at the
+    layer's last look); ``stochastic_at_inference``: kinds of Dropout/BatchNorm layers
     that ran in training mode after the last optimizer step. The rest comes from the arrays
     the learner's functions returned and the data the grader chose.
     """
@@ -52,12 +57,15 @@ class RunRecord:
     grad_norms: list[tuple[float, float]] = field(default_factory=list)
     n_classes: int | None = None
     relu_zero: float | None = None
+    duplicate_units: float | None = None
     stochastic_at_inference: list[str] = field(default_factory=list)
     train_labels: np.ndarray | None = None
     decisions: np.ndarray | None = None  # the learner's class decisions on fresh data
     decision_truth: np.ndarray | None = None
     claimed_score: tuple[str, float] | None = None  # (metric, the learner's own estimate)
     train_score: float | None = None
+    baseline_score: float | None = None  # train_score's metric for a constant guess (the
+    # training mean or majority class) on the same rows; a perfect score is 1
     fresh_score: float | None = None  # the same metric on fresh data the grader chose
     scored: tuple[np.ndarray, np.ndarray] | None = None  # scores on fresh data, their truth
     repeated: tuple[np.ndarray, np.ndarray] | None = None  # the same inputs predicted twice
@@ -113,6 +121,16 @@ def dead_relu(record: RunRecord) -> Finding | None:
     return Finding("dying ReLU", f"{record.relu_zero:.0%} of ReLU outputs were zero while "
                    f"training (heuristic: >= {DEAD_RELU:.0%})",
                    "a unit that outputs zero passes no gradient back and stops learning")
+
+
+def identical_units(record: RunRecord) -> Finding | None:
+    if record.duplicate_units is None or record.duplicate_units < TIED_UNITS:
+        return None
+    return Finding("identical hidden units", f"{record.duplicate_units:.0%} of a layer's units "
+                   "gave the same outputs as another unit of that layer over a training batch "
+                   f"(heuristic: >= {TIED_UNITS:.0%})",
+                   "units that compute the same function get the same gradient and stay copies "
+                   "of each other: the layer acts as fewer units than it has")
 
 
 def loss_at_chance(record: RunRecord) -> Finding | None:
@@ -270,9 +288,48 @@ def duplicates(record: RunRecord) -> Finding | None:
                    "a model is scored on rows it memorised, so the estimate is too good")
 
 
-DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, loss_at_chance, loss_below_floor,
-             oscillating_loss, suspicious_validation, hidden_imbalance, unstable_predictions,
-             stochastic_at_inference, drift, duplicates)
+def barely_above_baseline(record: RunRecord) -> Finding | None:
+    """deepchecks' simple-model comparison (gain = (score - simple) / (perfect - simple)),
+    read on the rows the model was trained on: a model that closes less than half the gap
+    there underfits, whatever its validation score."""
+    train, base = record.train_score, record.baseline_score
+    if train is None or base is None or not (math.isfinite(train) and math.isfinite(base)) \
+            or base >= 1:
+        return None
+    gain = (train - base) / (1 - base)
+    if gain >= UNDERFIT_GAIN:
+        return None
+    fresh = f"; on fresh data {record.fresh_score:.3f}" if record.fresh_score is not None else ""
+    return Finding("barely better than a constant guess", f"on the rows it was trained on the "
+                   f"model scores {train:.3f} and a constant guess {base:.3f}: {gain:.0%} of the "
+                   f"way to a perfect fit (heuristic: < {UNDERFIT_GAIN:.0%}){fresh}",
+                   "a model that cannot fit the rows it learned from will not do better on new "
+                   "ones: its error is bias, which more of the same data or more epochs leave "
+                   "where it is")
+
+
+def training_far_above_fresh(record: RunRecord) -> Finding | None:
+    """deepchecks' train-test performance check (relative degradation from the training
+    rows to fresh ones, default condition 10%): a model far better on the rows it learned
+    from than on new ones has memorised them."""
+    train, fresh = record.train_score, record.fresh_score
+    if train is None or fresh is None or not (math.isfinite(train) and math.isfinite(fresh)) \
+            or train <= 0:
+        return None
+    degradation = (train - fresh) / train
+    if degradation <= OVERFIT_DEGRADATION:
+        return None
+    return Finding("training score far above fresh data", f"the model scores {train:.3f} on "
+                   f"the rows it was trained on and {fresh:.3f} on fresh data: {degradation:.0%} "
+                   f"lower (heuristic: > {OVERFIT_DEGRADATION:.0%})",
+                   "what it learned from its training rows does not carry over to rows it never "
+                   "saw: it memorised them")
+
+
+DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, identical_units, loss_at_chance,
+             loss_below_floor, oscillating_loss, suspicious_validation, hidden_imbalance,
+             unstable_predictions, stochastic_at_inference, drift, duplicates,
+             barely_above_baseline, training_far_above_fresh)
 
 
 def diagnose(record: RunRecord) -> list[Finding]:
@@ -296,10 +353,14 @@ def checked(record: RunRecord) -> list[str]:
                         "layer modes at prediction time"),
         (record.grad_norms, "first/last layer gradient ratio"),
         (record.relu_zero is not None, "dead ReLUs"),
+        (record.duplicate_units is not None, "identical units within a layer"),
         (record.claimed_score is not None, "the code's own validation score"),
         (record.decisions is not None, "class balance against the decisions' accuracy"),
         (record.repeated is not None, "repeated predictions"),
         (record.paths is not None, "drift between two scoring paths"),
         (record.validation_rows is not None, "train/validation duplicates"),
+        (record.baseline_score is not None, "training score against a constant guess"),
+        (record.train_score is not None and record.fresh_score is not None,
+         "training score against fresh data"),
     )
     return [what for present, what in looked_at if present]

@@ -26,7 +26,7 @@ import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -65,7 +65,8 @@ class Stage:
     (``None``: any name, for a lab with a single stage), under the names in ``keep_as``
     if given: two runs that must look alike to the submission (same entry, same output
     names) can still be told apart here. Stages share nothing else: no memory, no
-    files, so one call cannot see or remember another.
+    files, so one call cannot see or remember another. The grading process times each
+    stage's process from outside (``outputs.seconds(name)`` in ``measure``).
     """
 
     name: str
@@ -73,6 +74,10 @@ class Stage:
     outputs: tuple[str, ...] | None = None
     entry: str = "harness"
     keep_as: tuple[str, ...] | None = None  # names the outputs are kept under (default: theirs)
+    # a grader-chosen file run instead of the learner's, in the same sandbox and under the
+    # same load (e.g. a reference to time the learner's runs against); its failure is the
+    # grader's own
+    submission: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,7 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
     common = dict(seed=train_seed, seconds=round(outcome.seconds, 2),
                   peak_memory_mb=outcome.peak_memory_mb, log=outcome.log)
     problem = outcome.problem
-    if problem and problem[0] == "internal-error" and \
+    if problem and problem[0] == "internal-error" and not outcome.grader_fault and \
             _reference_is_fine(lab, grading, split, job, options, runner.isolation):
         problem = ("error", "runtime-error", "the grading harness failed while running your "
                    f"code ({problem[2].splitlines()[0][:300]}); the lab's reference fix runs "
@@ -262,7 +267,7 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
         return SeedRun(verdict=verdict, metrics={}, detail=detail, reason=reason, hint=hint,
                        **common)
     try:
-        metrics = _measured(grading, outcome.kept, split.truth)
+        metrics = _measured(grading, outcome, split.truth)
     except InvalidOutput as exc:
         return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message, hint=exc.hint,
                        **common)
@@ -289,6 +294,8 @@ class _Outcome:
 
     kept: dict[str, bytes]
     problem: tuple[str, str, str, str] | None = None
+    grader_fault: bool = False  # the problem came from a run of a grader-chosen file
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # timed from outside
     seconds: float = 0.0
     peak_memory_mb: float = 0.0
     log: str = ""
@@ -341,9 +348,16 @@ def _stages(file: Path, split: Split, job: dict, runner: sandbox.Runner,
             outcome.problem = ("invalid-output", "", exc.message, exc.hint)
             break
         shown = f"run {number}/{len(stages)}: {stage.name}" if len(stages) > 1 else "training"
-        child, status, outcome.problem = _run_stage(runner, file, stage, inputs, job,
-                                                    outcome.kept,
+        child, status, outcome.problem = _run_stage(runner, stage.submission or file, stage,
+                                                    inputs, job, outcome.kept,
                                                     lambda step: progress(f"{shown}, {step}"))
+        if stage.name in outcome.stage_seconds:
+            raise ValueError(f"two stages are called '{stage.name}'")  # a lab author's slip
+        outcome.stage_seconds[stage.name] = child.submission_seconds or child.seconds
+        if outcome.problem and stage.submission:
+            outcome.grader_fault = True
+            outcome.problem = ("internal-error", "", f"the grader's own run '{stage.name}' "
+                               f"failed: {outcome.problem[2]}"[:2000], INTERNAL_HINT)
         outcome.seconds += child.seconds
         outcome.peak_memory_mb = max(outcome.peak_memory_mb, child.peak_memory_mb)
         outcome.log = child.log
@@ -424,9 +438,10 @@ def _training_shown(path: Path, progress: Progress) -> Callable[[], None]:
     return poll
 
 
-def _measured(grading, kept: dict[str, bytes], truth) -> dict[str, float]:
-    """The lab's metrics of the kept outputs; ValueError if one is not finite."""
-    metrics = grading.measure(Outputs(kept), truth)
+def _measured(grading, outcome: _Outcome, truth) -> dict[str, float]:
+    """The lab's metrics of the kept outputs (and the stages' times); ValueError if one is
+    not finite."""
+    metrics = grading.measure(Outputs(outcome.kept, outcome.stage_seconds), truth)
     if not all(math.isfinite(value) for value in metrics.values()):
         raise ValueError(f"a metric is not a finite number: {metrics}")
     return metrics
@@ -445,7 +460,7 @@ def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Opti
     if outcome.problem:
         return False
     try:
-        _measured(grading, outcome.kept, split.truth)
+        _measured(grading, outcome, split.truth)
     except Exception:  # noqa: BLE001 - any failure here is the grader's own
         return False
     return True
@@ -454,12 +469,13 @@ def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Opti
 def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
     """What a run of ``file`` must not see in the folders it reads: the lab's grading code,
     reference fixes and non-fixes (fixes and non-fixes see each other: they import one
-    another), every other lab, the data generators, git history. Of the lab only
+    another), the grader-chosen files its stages run (``reference/``: a run gets its own
+    copy), every other lab, the data generators, git history. Of the lab only
     ``harness.py`` (and its texts) stays readable to a learner's file."""
     roots = {CHILD_SCRIPT.parents[1], lab.folder.parent.parent}
     key = [lab.folder / "fixes", lab.folder / "non_fixes"]
     hidden = [] if any(file.resolve().is_relative_to(k.resolve()) for k in key) else key
-    hidden += [lab.folder / "grading.py"]
+    hidden += [lab.folder / "grading.py", lab.folder / "reference"]
     hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
                if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
     hidden += [root / name for root in roots for name in (".git", "datasets", "skeleton")]

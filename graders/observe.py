@@ -44,8 +44,9 @@ def observe(lab: Lab, file: Path, device: str = "cpu", seed: int = 0,
 
     Raises ``ObserveError`` when the learner's code fails (syntax, import, a crash)."""
     split = lab.grading().make_split(seed, seed + 1)
-    stages = [s for s in split.plan()  # ablations say nothing about the learner's own run
-              if not any(isinstance(v, Carry) and v.change for v in s.inputs.values())]
+    stages = [s for s in split.plan()  # ablations and the grader's own runs (a reference)
+              if s.submission is None  # say nothing about the learner's own run
+              and not any(isinstance(v, Carry) and v.change for v in s.inputs.values())]
     with tempfile.TemporaryDirectory(prefix="mllab-diagnose-") as folder:
         workdir = Path(folder)
         (workdir / "submission.py").write_bytes(file.read_bytes())
@@ -99,12 +100,14 @@ def _traced(trace: dict) -> RunRecord:
 
     classes = trace.get("n_classes")
     relu = trace.get("relu_zero")
+    tied = trace.get("duplicate_units")
     kinds = trace.get("stochastic_at_inference")
     return RunRecord(
         losses=[(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")],
         grad_norms=pairs("grad_norms"),
         n_classes=classes if isinstance(classes, int) and 1 < classes < 100_000 else None,
         relu_zero=relu if isinstance(relu, float) and 0 <= relu <= 1 else None,
+        duplicate_units=tied if isinstance(tied, float) and 0 <= tied <= 1 else None,
         stochastic_at_inference=[k for k in kinds[:MAX_EVENTS] if k in STOCHASTIC_KINDS]
         if isinstance(kinds, list) else [])
 
@@ -112,6 +115,8 @@ def _traced(trace: dict) -> RunRecord:
 # ---------------------------------------------------------------- child side
 
 STOCHASTIC_KINDS = ("Dropout", "BatchNorm")
+DUPLICATE_EVERY = 25  # optimizer steps between two looks at a Linear layer's units
+DUPLICATE_ROWS, DUPLICATE_UNITS = 256, 512  # the most rows and units compared in one look
 
 
 class Tracer:
@@ -128,6 +133,7 @@ class Tracer:
         self.n_classes = None
         self.zeros = self.units = 0
         self.modes: list[tuple[str, int]] = []
+        self.duplicates: dict[int, float] = {}  # Linear layer -> share of tied units, last look
 
     def install(self) -> None:
         if "torch" not in sys.modules:
@@ -159,6 +165,8 @@ class Tracer:
     def _forward(self, module, inputs, output):
         from torch import nn
 
+        if isinstance(module, nn.Linear) and module.training and self.steps % DUPLICATE_EVERY == 0:
+            self._tied_units(module, output)
         if isinstance(module, nn.ReLU) and module.training and hasattr(output, "numel"):
             import torch
             if torch.is_grad_enabled():
@@ -169,6 +177,26 @@ class Tracer:
                 self.modes.append(("Dropout", self.steps))
             elif isinstance(module, nn.modules.batchnorm._BatchNorm):
                 self.modes.append(("BatchNorm", self.steps))
+
+    def _tied_units(self, module, output) -> None:
+        """Note the share of ``module``'s output units whose outputs over the batch equal
+        another unit's (to a relative 1e-4): units that compute one function."""
+        import torch
+
+        try:
+            rows, units = output.shape if output.dim() == 2 else (0, 0)
+            if rows < 2 or not 2 <= units <= DUPLICATE_UNITS:
+                return
+            with torch.no_grad():
+                columns = output.detach()[:DUPLICATE_ROWS].float().T
+                scale = columns.norm(dim=1)
+                distance = torch.cdist(columns, columns,
+                                       compute_mode="donot_use_mm_for_euclid_dist")
+                tied = distance <= 1e-4 * (scale[:, None] + scale[None, :]) / 2
+                tied.fill_diagonal_(False)
+                self.duplicates[id(module)] = float(tied.any(dim=1).float().mean())
+        except Exception:  # noqa: BLE001 - advisory: never break the learner's forward pass
+            return
 
     def _step(self, optimizer, args, kwargs):
         self.steps += 1
@@ -181,5 +209,6 @@ class Tracer:
         return {"losses": self.losses, "grad_norms": self.grad_norms,
                 "n_classes": self.n_classes,
                 "relu_zero": self.zeros / self.units if self.units else None,
+                "duplicate_units": max(self.duplicates.values()) if self.duplicates else None,
                 "stochastic_at_inference": [kind for kind, step in self.modes
                                             if self.steps and step == self.steps]}

@@ -85,10 +85,22 @@ def _parse_npy(raw: bytes, what: str) -> np.ndarray:
 
 
 class Outputs:
-    """The arrays one seed's runs returned (name -> raw ``.npy`` bytes), validated on demand."""
+    """The arrays one seed's runs returned (name -> raw ``.npy`` bytes), validated on demand,
+    and the wall-clock seconds of each run (stage name -> seconds, timed from outside)."""
 
-    def __init__(self, raw: dict[str, bytes]):
+    def __init__(self, raw: dict[str, bytes], seconds: dict[str, float] | None = None):
         self.raw = raw
+        self._seconds = dict(seconds or {})
+
+    def seconds(self, stage: str) -> float:
+        """Wall-clock seconds of ``stage``'s sandboxed process, measured by the grading
+        process from outside it: from just before the submission is imported (a fresh
+        interpreter says when, before any of its code runs; a fork of the run server is
+        timed from its start) to its exit, so its imports, unpickling, every call and
+        saving the outputs count. Nothing the run reports about itself enters this number."""
+        if stage not in self._seconds:
+            raise KeyError(f"no stage called {stage!r} ran")  # a lab author's slip
+        return self._seconds[stage]
 
     def raw_array(self, name: str, what: str = "") -> np.ndarray:
         """Output ``name`` parsed without pickle, any shape, not yet checked."""

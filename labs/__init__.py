@@ -171,7 +171,7 @@ def load(folder: Path) -> Lab:
         grading = raw["grading"]
         points, targets = _shared_points([_target(t, where) for t in grading["targets"]],
                                          grading.get("points"), where)
-        return Lab(
+        lab = Lab(
             id=folder.name,
             title=raw["title"],
             difficulty=raw["difficulty"],
@@ -193,6 +193,12 @@ def load(folder: Path) -> Lab:
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc
+    missing = [name for name in ("scenario.md", "debrief.md", "grading.py", "harness.py")
+               if not (folder / name).is_file()]
+    missing += [] if lab.broken_file.is_file() else [f"its broken file {lab.broken_file}"]
+    if missing:
+        raise LabError(f"lab {lab.id} ({folder}) lacks {', '.join(missing)}")
+    return lab
 
 
 def courses() -> list[Path]:

@@ -37,6 +37,7 @@ PLANTED = {
     "exploding gradients": RunRecord(grad_norms=[(500.0, 1.0)] * 20),
     "vanishing gradients": RunRecord(grad_norms=[(1e-6, 1.0)] * 20),
     "dying ReLU": RunRecord(relu_zero=0.85),
+    "identical hidden units": RunRecord(duplicate_units=1.0),
     "loss flat at chance": RunRecord(losses=[(i, math.log(10) + float(RNG.normal(0, 0.01)))
                                              for i in range(200)], n_classes=10),
     "loss below its floor": RunRecord(losses=falling(end=-0.5)),
@@ -54,8 +55,14 @@ PLANTED = {
                                                 RNG.normal(1, 1, 500))),
     "train/validation duplicates": RunRecord(train_rows=np.arange(200).reshape(100, 2),
                                              validation_rows=np.arange(40).reshape(20, 2)),
+    "barely better than a constant guess": RunRecord(train_score=0.35, baseline_score=0.0,
+                                                     fresh_score=0.34),
+    "training score far above fresh data": RunRecord(train_score=1.0, fresh_score=0.55),
 }
 QUIET = [
+    RunRecord(train_score=0.95, fresh_score=0.89),
+    RunRecord(train_score=0.94, baseline_score=-0.001, fresh_score=0.88),
+    RunRecord(duplicate_units=0.02),
     RunRecord(claimed_score=("AUC", 0.81), fresh_score=0.80, train_score=0.83),
     RunRecord(train_labels=np.r_[np.ones(20), np.zeros(9980)],
               decisions=np.r_[np.ones(15), np.zeros(9985)],
@@ -99,6 +106,11 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "data_leakage": "validation score suspiciously high",
     "train_serve_skew": "drift between two paths",
     "eval_mode_forgotten": "training-mode layers at prediction time",
+    "underfitting": "barely better than a constant guess",
+    "zero_init": "identical hidden units",
+    "vanishing_gradients": "vanishing gradients",
+    "slow_inference": "training-mode layers at prediction time",
+    "overfitting": "training score far above fresh data",
 }
 
 
@@ -124,6 +136,11 @@ def _cases(fixes: slice):
         yield pytest.param(lab_id, lab.broken_file, True, id=f"{lab_id}-broken")
         for fix in lab.fixes()[fixes]:
             yield pytest.param(lab_id, fix, False, id=f"{lab_id}-{fix.stem}")
+
+
+def test_every_builtin_lab_names_the_finding_its_broken_file_shows():
+    shipped = {lab.id for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE}
+    assert shipped == set(RELEVANT)
 
 
 @pytest.mark.parametrize("lab_id, file, expected", cases(slice(0, 1)))

@@ -107,6 +107,21 @@ def test_a_malformed_lab_names_its_file(tmp_path):
         labs.load(folder)
 
 
+def test_a_lab_missing_a_file_is_one_clear_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from mllab.cli import main as cli
+
+    shutil.copytree(COURSE, tmp_path / "course")
+    (tmp_path / "course" / "labs" / "tiny_lab" / "scenario.md").unlink()
+    monkeypatch.setenv(labs.COURSES_VAR, str(tmp_path / "course"))
+    for command in (["show", "tiny_lab"], ["validate", "tiny_lab"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert "tiny_lab" in result.output and "lacks scenario.md" in result.output
+        assert "Traceback" not in result.output
+
+
 def test_duplicate_lab_ids_across_courses_are_refused(tmp_path, monkeypatch):
     shutil.copytree(COURSE, tmp_path / "copy")
     monkeypatch.setenv(labs.COURSES_VAR, f"{COURSE}:{tmp_path / 'copy'}")

@@ -1,0 +1,33 @@
+"""The sandboxed side of vanishing_gradients: three fresh runs per seed.
+
+``harness`` trains and returns the network's tensors; ``classify`` (a fresh
+process each time) rebuilds the network with the learner's ``build_model(cfg)``,
+loads the tensors it is given and returns ``predict()``'s classes. Runs beside
+the learner's code, so nothing it computes is trusted: it only calls the
+learner's functions.
+"""
+
+from __future__ import annotations
+
+from mllab.graders.networks import load_state_arrays, state_arrays
+
+
+def config(submission, device: str, seed: int):
+    cfg = submission.call("Config")
+    cfg.device, cfg.seed = device, seed
+    return cfg
+
+
+def harness(submission, train, device: str, seed: int) -> dict:
+    """Train on ``train``; return the trained network's tensors."""
+    images, labels = train
+    model = submission.call("train", images.copy(), labels.copy(), config(submission, device, seed))
+    return state_arrays(model, "train()")
+
+
+def classify(submission, weights, shapes, eval, device: str, seed: int) -> dict:
+    """Rebuild the network, load ``weights``, return predict()'s classes of ``eval``."""
+    cfg = config(submission, device, seed)
+    model = submission.call("build_model", cfg)
+    load_state_arrays(model, weights, shapes, "build_model(cfg)")
+    return {"predictions": submission.call("predict", model, eval.copy(), cfg)}
