@@ -8,7 +8,9 @@ computed here from the ``RunRecord`` of the traced run that ``mllab diagnose`` m
 - ``gradients``: the first and the last weight matrix's gradient norm per step;
 - ``precision_recall``: precision against recall of the scores on fresh data;
 - ``roc``: true against false positive rate of the scores on fresh data;
-- ``paths``: the two scoring paths' scores of the same rows, sorted by the first.
+- ``paths``: the two scoring paths' scores of the same rows, sorted by the first;
+- ``fit``: a regression's mean prediction against the mean truth, per tenth of the
+  truth, on the rows it was trained on and on fresh ones.
 
 Every number came from learner code: curves are for display only, never for a verdict.
 matplotlib is imported only to write the PNG.
@@ -152,8 +154,34 @@ def paths(record: RunRecord) -> Curve | None:
                  [(name_a, *_thinned(rows, a[order])), (name_b, *_thinned(rows, b[order]))])
 
 
+def fit(record: RunRecord) -> Curve | None:
+    if not record.fitted:
+        return None
+    curve = Curve("predictions against the truth (mean per tenth)", "true value (mean)",
+                  "predicted value (mean)")
+    notes = []
+    for name, truth, predicted in record.fitted:
+        truth, predicted = np.asarray(truth, dtype=float), np.asarray(predicted, dtype=float)
+        ok = np.isfinite(truth) & np.isfinite(predicted)
+        truth, predicted = truth[ok], predicted[ok]
+        if len(truth) != len(predicted) or len(truth) < 20:
+            continue
+        tenth = np.minimum((np.argsort(np.argsort(truth, kind="stable")) * 10) // len(truth), 9)
+        x = np.array([truth[tenth == t].mean() for t in range(10)])
+        y = np.array([predicted[tenth == t].mean() for t in range(10)])
+        curve.series.append((name, x, y))
+        spread = 1 - ((truth - predicted) ** 2).sum() / max(((truth - truth.mean()) ** 2).sum(), 1e-12)
+        notes.append(f"R^2 {spread:.2f} on {name}")
+    if not curve.series:
+        return None
+    first = curve.series[0][1]
+    curve.series.append(("a perfect fit", first, first))
+    curve.note = "; ".join(notes)
+    return curve
+
+
 CURVES = {"loss": loss, "gradients": gradients, "precision_recall": precision_recall,
-          "roc": roc, "paths": paths}
+          "roc": roc, "paths": paths, "fit": fit}
 
 
 def curves(record: RunRecord, names) -> list[Curve]:

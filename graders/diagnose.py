@@ -68,6 +68,8 @@ class RunRecord:
     # training mean or majority class) on the same rows; a perfect score is 1
     fresh_score: float | None = None  # the same metric on fresh data the grader chose
     scored: tuple[np.ndarray, np.ndarray] | None = None  # scores on fresh data, their truth
+    fitted: list[tuple[str, np.ndarray, np.ndarray]] | None = None  # (rows, truth,
+    # predictions) per set of rows of a regression: the training rows, fresh ones
     repeated: tuple[np.ndarray, np.ndarray] | None = None  # the same inputs predicted twice
     paths: tuple[str, np.ndarray, str, np.ndarray] | None = None  # two paths, same rows
     train_rows: np.ndarray | None = None  # for train/validation duplicates

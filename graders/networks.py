@@ -8,6 +8,11 @@ sizes). A later, fresh run rebuilds the network with the learner's own builder a
 (Python attributes, globals, files) did not come along. The grading process reads
 both arrays like any other output (``shape_rows``) and may change the weights (e.g.
 re-initialise a layer) before a later run gets them.
+
+``train_tensors`` and ``classify`` are the two harness entries of a lab whose
+learner writes ``Config``, ``train(x, y, cfg)``, ``build_model(cfg)`` and
+``predict(model, x, cfg)``: its ``harness.py`` imports them (``train_tensors`` as
+``harness``).
 """
 
 from __future__ import annotations
@@ -72,3 +77,28 @@ def shape_rows(shapes: np.ndarray) -> list[tuple[int, ...]] | None:
             or not ((0 <= shapes[:, 0]) & (shapes[:, 0] <= MAX_DIMS)).all() or (shapes < 0).any()):
         return None
     return [tuple(int(d) for d in row[1:1 + int(row[0])]) for row in shapes]
+
+
+# ---------------------------------------------------------------- harness entries
+
+
+def _config(submission, device: str, seed: int):
+    cfg = submission.call("Config")
+    cfg.device, cfg.seed = device, seed
+    return cfg
+
+
+def train_tensors(submission, train, device: str, seed: int) -> dict:
+    """Call ``train(x, y, cfg)`` on ``train`` = (x, y); return the network's tensors."""
+    x, y = train
+    model = submission.call("train", x.copy(), y.copy(), _config(submission, device, seed))
+    return state_arrays(model, "train()")
+
+
+def classify(submission, weights, shapes, eval, device: str, seed: int) -> dict:
+    """Rebuild the network with ``build_model(cfg)``, load ``weights``, return
+    ``predict()``'s classes of ``eval``."""
+    cfg = _config(submission, device, seed)
+    model = submission.call("build_model", cfg)
+    load_state_arrays(model, weights, shapes, "build_model(cfg)")
+    return {"predictions": submission.call("predict", model, eval.copy(), cfg)}

@@ -125,7 +125,7 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-CURVE_NAMES = ("loss", "gradients", "precision_recall", "roc", "paths")  # graders/curves.py
+CURVE_NAMES = ("loss", "gradients", "precision_recall", "roc", "paths", "fit")  # graders/curves.py
 
 
 def _curves(raw, where: str) -> tuple[str, ...]:

@@ -51,9 +51,23 @@ def test_a_precision_recall_curve_marks_where_the_decisions_sit():
     assert "average precision 1.000" in curve.note and "5 flagged" in curve.note
 
 
+def test_a_fit_curve_shows_an_underfit_model_flat_beside_a_perfect_fit():
+    truth = np.linspace(0, 100, 200)
+    flat = 40 + 0.2 * truth  # a model that cannot follow the truth
+    record = RunRecord(fitted=[("training rows", truth, flat), ("fresh rows", truth, flat)])
+    (curve,) = c.curves(record, ["fit"])
+    names = [name for name, _, _ in curve.series]
+    assert names == ["training rows", "fresh rows", "a perfect fit"]
+    _, x, y = curve.series[0]
+    assert len(x) == 10 and np.ptp(y) == pytest.approx(0.2 * np.ptp(x))
+    assert curve.series[2][2].tolist() == x.tolist()
+    assert "R^2" in curve.note and "on training rows" in curve.note
+
+
 def test_curves_without_data_or_with_odd_learner_numbers_are_left_out():
     odd = RunRecord(scored=(np.array([0.1, np.nan]), np.array([0, 1])),  # one finite score
-                    paths=("a", np.ones(3), "b", np.ones(4)), grad_norms=[(0.0, 0.0)])
+                    paths=("a", np.ones(3), "b", np.ones(4)), grad_norms=[(0.0, 0.0)],
+                    fitted=[("rows", np.ones(30), np.full(30, np.nan))])
     assert c.curves(odd, list(c.CURVES)) == []
     assert c.curves(RunRecord(), list(c.CURVES)) == []
 

@@ -12,7 +12,8 @@ same load on the machine. Each round gives the accounts in another order (put
 back here).
 
 ``measure`` takes the times from the grading process's own clock, around each
-whole run (start, imports, unpickling, scoring, saving): the median over the
+run from just before the scoring file is imported to the run's exit (its imports,
+unpickling, scoring, saving; ``Outputs.seconds``): the median over the
 three rounds of learner seconds / reference seconds is the slowdown. It also
 scores the learner's probabilities against the outcomes (AUC), and checks that
 the three runs gave each account the same score.

@@ -105,10 +105,12 @@ def measure(outputs, truth: dict) -> dict[str, float]:
 
 def evidence(outputs, split: Split) -> dict:
     """For ``mllab diagnose``: in the grading's own city, R^2 on the training orders, of one
-    ETA for everyone there, and on the new orders."""
+    ETA for everyone there, and on the new orders; the ETAs against the minutes (``fit``)."""
     truth = split.truth["city"]
     eta = outputs.array("minutes_city", len(truth.minutes))
     trained = truth.minutes[truth.trained]
     return {"train_score": _scores(trained, eta[truth.trained])[0],
             "baseline_score": _scores(trained, np.full_like(trained, truth.train_mean))[0],
-            "fresh_score": _scores(truth.minutes[truth.fresh], eta[truth.fresh])[0]}
+            "fresh_score": _scores(truth.minutes[truth.fresh], eta[truth.fresh])[0],
+            "fitted": [("training orders", trained, eta[truth.trained]),
+                       ("new orders", truth.minutes[truth.fresh], eta[truth.fresh])]}
