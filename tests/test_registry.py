@@ -26,6 +26,8 @@ def defined_names(path) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom):  # an entry taken from a shared module
+            names.update(alias.asname or alias.name for alias in node.names)
     return names
 
 
