@@ -28,6 +28,7 @@ DUPLICATES = 0.01  # share of validation rows also in training
 UNDERFIT_GAIN = 0.50  # on its training rows, share of the way from a constant guess to perfect
 TIED_UNITS = 0.50  # share of a layer's units whose outputs copy another unit's
 OVERFIT_DEGRADATION = 0.10  # fresh score this much (relative) below the training score
+MODES_KEPT = 0.75  # share of the data's modes a generator's samples must reach
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class RunRecord:
     paths: tuple[str, np.ndarray, str, np.ndarray] | None = None  # two paths, same rows
     train_rows: np.ndarray | None = None  # for train/validation duplicates
     validation_rows: np.ndarray | None = None
+    modes: tuple[np.ndarray, np.ndarray] | None = None  # share of the training rows and of
+    # generated samples near each known mode of the data (a generative model's lab)
 
 
 def _loss_values(record: RunRecord) -> np.ndarray:
@@ -328,10 +331,32 @@ def training_far_above_fresh(record: RunRecord) -> Finding | None:
                    "saw: it memorised them")
 
 
+def missing_modes(record: RunRecord) -> Finding | None:
+    """The mode count of the GAN literature (Metz et al. 2017, unrolled GANs; Srivastava et
+    al. 2017, VEEGAN): a mode is captured when generated samples land near it. Here a mode
+    of the data (at least a quarter of its fair share of the training rows) counts as
+    captured when it gets at least a quarter of its training share of the samples."""
+    if record.modes is None:
+        return None
+    trained, generated = (np.asarray(a, dtype=float).ravel() for a in record.modes)
+    if trained.shape != generated.shape or len(trained) < 2:
+        return None
+    present = trained >= 0.25 / len(trained)
+    captured = present & (generated >= 0.25 * trained)
+    if not present.any() or captured.sum() >= MODES_KEPT * present.sum():
+        return None
+    return Finding("modes missing from the samples", f"generated samples reach "
+                   f"{int(captured.sum())} of the {int(present.sum())} modes of the training "
+                   f"data; the busiest mode holds {generated.max():.0%} of the samples "
+                   f"(heuristic: < {MODES_KEPT:.0%} of the modes)",
+                   "a generator that covers a few modes of the data can look sharp sample by "
+                   "sample while most of what it should produce never appears: mode collapse")
+
+
 DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, identical_units, loss_at_chance,
              loss_below_floor, oscillating_loss, suspicious_validation, hidden_imbalance,
              unstable_predictions, stochastic_at_inference, drift, duplicates,
-             barely_above_baseline, training_far_above_fresh)
+             barely_above_baseline, training_far_above_fresh, missing_modes)
 
 
 def diagnose(record: RunRecord) -> list[Finding]:
@@ -364,5 +389,6 @@ def checked(record: RunRecord) -> list[str]:
         (record.baseline_score is not None, "training score against a constant guess"),
         (record.train_score is not None and record.fresh_score is not None,
          "training score against fresh data"),
+        (record.modes is not None, "modes of the data reached by generated samples"),
     )
     return [what for present, what in looked_at if present]

@@ -58,6 +58,8 @@ PLANTED = {
     "barely better than a constant guess": RunRecord(train_score=0.35, baseline_score=0.0,
                                                      fresh_score=0.34),
     "training score far above fresh data": RunRecord(train_score=1.0, fresh_score=0.55),
+    "modes missing from the samples": RunRecord(modes=(np.full(8, 0.125),
+                                                       np.r_[0.6, 0.3, np.zeros(6)])),
 }
 QUIET = [
     RunRecord(train_score=0.95, fresh_score=0.89),
@@ -73,6 +75,7 @@ QUIET = [
     RunRecord(paths=("a", np.linspace(0, 1, 300), "b", np.linspace(0, 1, 300))),
     RunRecord(train_rows=np.arange(200).reshape(100, 2),
               validation_rows=np.arange(1000, 1040).reshape(20, 2)),
+    RunRecord(modes=(np.full(8, 0.125), np.r_[0.2, 0.15, 0.1, 0.1, 0.1, 0.08, 0.05, 0.0])),
 ]
 
 
@@ -111,6 +114,8 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "vanishing_gradients": "vanishing gradients",
     "slow_inference": "training-mode layers at prediction time",
     "overfitting": "training score far above fresh data",
+    "timeseries_cv": "validation score not borne out",
+    "gan_mode_collapse": "modes missing from the samples",
 }
 
 
