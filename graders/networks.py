@@ -102,3 +102,93 @@ def classify(submission, weights, shapes, eval, device: str, seed: int) -> dict:
     model = submission.call("build_model", cfg)
     load_state_arrays(model, weights, shapes, "build_model(cfg)")
     return {"predictions": submission.call("predict", model, eval.copy(), cfg)}
+
+
+# ---------------------------------------------------------------- grading-process checks
+# Everything below runs in the grading process on the arrays a fit stage returned.
+
+
+def readable_rows(weights: np.ndarray, shapes: np.ndarray, what: str = "train()"
+                  ) -> list[tuple[int, ...]]:
+    """The tensor shapes ``shapes`` encodes, checked against ``weights``."""
+    from mllab.graders.outputs import InvalidOutput
+
+    rows = shape_rows(shapes)
+    sizes = [int(np.prod(shape, dtype=np.int64)) for shape in rows or ()]
+    if rows is None or weights.ndim != 1 or weights.dtype.kind != "f" or sum(sizes) != len(weights):
+        raise InvalidOutput(f"{what}: the returned network's tensors could not be read back",
+                            "Return the trained torch.nn.Module.")
+    return rows
+
+
+def tensors(weights: np.ndarray, rows: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Views of ``weights``, one per tensor, in ``rows``' shapes (writes go through)."""
+    out, start = [], 0
+    for shape in rows:
+        size = int(np.prod(shape, dtype=np.int64))
+        out.append(weights[start:start + size].reshape(shape))
+        start += size
+    return out
+
+
+def units_permuted(weights: np.ndarray, rows: list[tuple[int, ...]], fixed: set[int],
+                   rng: np.random.Generator) -> np.ndarray:
+    """``weights`` with the hidden units relabelled: one random permutation per size ``s``
+    not in ``fixed`` (the input and output sizes), applied along every axis of size ``s``
+    of every tensor.
+
+    An honest network computes exactly the same function afterwards, whatever its
+    layout, as long as a hidden layer's units are only ever combined with units of
+    other layers through weight matrices or one-to-one (a bias, a norm's scale and
+    statistics, a residual stream: they all move with the same permutation). Code
+    keyed on its weights' values or order (a checksum, a cloned layer) sees weights
+    it has never had, on every predicting run alike."""
+    changed = weights.copy()
+    sizes = {size for shape in rows for size in shape} - set(fixed) - {0, 1}
+    orders = {size: rng.permutation(size) for size in sorted(sizes)}
+    for tensor in tensors(changed, rows):
+        for axis, size in enumerate(tensor.shape):
+            if size in orders:
+                tensor[...] = np.take(tensor, orders[size], axis=axis)
+    return changed
+
+
+def entries_shuffled(matrix: np.ndarray, rng: np.random.Generator,
+                     signs: bool = False) -> np.ndarray:
+    """``matrix`` with its entries put back in a random order: the same values (so the
+    same mean, spread and sorted values as the trained matrix: a checksum of such
+    statistics cannot tell it from a relabelled one), the learned wiring gone. With
+    ``signs``, each entry also gets a random sign: the same magnitudes, mean zero like a
+    fresh draw (for a lab whose honest fixes survive a shuffle that keeps a matrix's
+    mean: a residual branch whose trained weights keep it mostly off stays off)."""
+    shuffled = rng.permutation(matrix.reshape(-1))
+    if signs:
+        shuffled = shuffled * rng.choice(np.array([-1.0, 1.0]), matrix.size)
+    return shuffled.reshape(matrix.shape)
+
+
+def peak_share(matrix: np.ndarray) -> float:
+    """Mean over the rows of the share of the row's squared weight held by its largest
+    entry: 1 for an identity, a scaled permutation or any one-entry-per-row map; about
+    0.1 to 0.2 for a 64-wide random or trained matrix."""
+    squares = np.square(matrix.astype(np.float64))
+    totals = squares.sum(axis=1)
+    share = np.divide(squares.max(axis=1), totals, out=np.ones_like(totals), where=totals > 0)
+    return float(share.mean())
+
+
+def rank_one_share(matrix: np.ndarray) -> float:
+    """The share of the matrix's squared weight in its largest singular value: 1 for a
+    constant, rank-one or zero map; at most 0.25 for the labs' trained 64-wide layers."""
+    s2 = np.square(np.linalg.svd(matrix.astype(np.float64), compute_uv=False))
+    return float(s2[0] / s2.sum()) if s2.sum() > 0 else 1.0
+
+
+def fixed_maps(matrices: list[np.ndarray], peak_max: float = 0.5,
+               rank_one_max: float = 0.8) -> int:
+    """How many of ``matrices`` are a fixed map rather than learned wiring: (close to) an
+    identity or a scaled permutation (``peak_share`` above ``peak_max``), or (close to) a
+    constant or rank-one map (``rank_one_share`` above ``rank_one_max``). Matrices with
+    NaN or infinite weights are left to the lab's other checks."""
+    return sum(peak_share(m) > peak_max or rank_one_share(m) > rank_one_max
+               for m in matrices if m.size and np.isfinite(m).all())
