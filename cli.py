@@ -279,13 +279,19 @@ def progress(workspace, as_json):
     course = _ready_labs()
     mine = _workspace(workspace).progress([lab.id for lab in course])
     suggested = suggested_next(course, mine)
+    from mllab.learner.interview import rounds, rounds_table
+
+    finished = [state for _, state in rounds(locate(workspace)) if state.finished_at]
     if as_json:
         click.echo(json.dumps({"labs": [{**asdict(mine[lab.id]), "difficulty": lab.difficulty,
                                          "hints_total": len(lab.hints)} for lab in course],
-                               "next": suggested.id if suggested else None}, indent=2))
+                               "next": suggested.id if suggested else None,
+                               "interviews": [state.card for state in finished]}, indent=2))
         return
     console.print(render.progress_table(course, mine))
     console.print(render.course_summary(course, mine, suggested))
+    if finished:
+        console.print(rounds_table(finished))
 
 
 @main.command()
@@ -322,24 +328,30 @@ def start(lab, workspace, force):
 @click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
 def run(lab, workspace, file, device, seed, no_diagnose):
     """Run your copy the way the team would, so the symptom shows, then say what we noticed."""
-    from mllab.graders.engine import CHILD_SCRIPT
-
     path = _learner_file(_workspace(workspace), lab, file, "run")
     _require_compiles(path)
     resolved = _device(device)
-    _say(f"running {path} on {resolved}, seed {seed}", style="dim")
-    try:
-        with tempfile.TemporaryDirectory(prefix="mllab-run-") as scratch:
-            live = Path(scratch) / "progress" if console.is_terminal else None
-            code = _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
-                                "--device", resolved, "--seed", str(seed)], cwd=path.parent,
-                               live=live)
-    except KeyboardInterrupt:
-        _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
+    code = _run_script(path, resolved, seed)
     if code == 0 and not no_diagnose:
         _noticed_after(lab, path, _workspace(workspace), resolved, "what we noticed comes from a second, traced run "
                        "of your functions on one seed of the lab's data")
     sys.exit(code)
+
+
+def _run_script(path: Path, device: str, seed: int) -> int:
+    """Run ``path``'s script the way the team does, attached to this terminal (a live line
+    with the training step and loss on one); its exit code."""
+    from mllab.graders.engine import CHILD_SCRIPT
+
+    _say(f"running {path} on {device}, seed {seed}", style="dim")
+    try:
+        with tempfile.TemporaryDirectory(prefix="mllab-run-") as scratch:
+            live = Path(scratch) / "progress" if console.is_terminal else None
+            return _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
+                                "--device", device, "--seed", str(seed)], cwd=path.parent,
+                               live=live)
+    except KeyboardInterrupt:
+        _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
 
 
 @main.command()
@@ -381,9 +393,9 @@ def _diagnosis(lab, path: Path, device: str, quiet: bool = False, seed: int = 0)
         _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
 
 
-def _show_record(lab, path: Path, ws, record) -> None:
+def _show_record(lab, path: Path, ws, record, png: Path | None = None) -> None:
     """What we noticed in a traced run, then the lab's curves of it, as one-line plots
-    and a PNG in the workspace (a folder we cannot write costs only the PNG)."""
+    and a PNG (``png``, else in the workspace; a folder we cannot write costs only the PNG)."""
     from mllab.graders.curves import curves, write_png
     from mllab.graders.diagnose import checked, diagnose
 
@@ -391,9 +403,10 @@ def _show_record(lab, path: Path, ws, record) -> None:
     found = curves(record, lab.curves)
     if not found:
         return
-    png, problem = ws.root / f"{lab.id}-curves.png", None
+    title = f"{path.name}, one traced run" if png else f"{lab.id}: {path.name}, one traced run"
+    png, problem = png or ws.root / f"{lab.id}-curves.png", None
     try:
-        write_png(found, png, f"{lab.id}: {path.name}, one traced run")
+        write_png(found, png, title)
     except (OSError, RuntimeError, ValueError) as exc:
         png, problem = None, f"{type(exc).__name__}: {exc}"
     render.curves(console, found, png, problem)
@@ -465,18 +478,9 @@ def _next_hint(ws: Workspace, lab) -> None:
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
 def submit(lab, workspace, file, device, timeout, as_json, quiet):
     """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
-    from mllab.graders import Options, grade
-
     ws = _workspace(workspace)
     path = _learner_file(ws, lab, file, "submit")
-    if device == "cuda":
-        _device(device)
-    try:
-        with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
-            result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                           progress=status.update)
-    except KeyboardInterrupt:
-        _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
+    result = _graded(lab, path, device, timeout, quiet=as_json or quiet)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
@@ -493,6 +497,21 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
                        f"of your functions on the training data of its worst seed (seed {seed}; "
                        "not part of the grade)", seed=seed)
     sys.exit(result.exit_code)
+
+
+def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: bool = False):
+    """The ``Report`` of grading ``path`` for ``lab``, as ``submit`` grades (a live line
+    while it runs unless ``quiet``); Ctrl-C ends the command, nothing recorded."""
+    from mllab.graders import Options, grade
+
+    if device == "cuda":
+        _device(device)
+    try:
+        with _status(f"grading {path.name}", quiet=quiet) as status:
+            return grade(lab, path, Options(device=device, timeout_s=timeout),
+                         progress=status.update)
+    except KeyboardInterrupt:
+        _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
 
 
 @main.command()
@@ -637,14 +656,18 @@ def validate(lab_ids, seeds, draw, device, as_json):
             lab_rows = validate_lab(lab, pairs, device, progress=status.update)
             rows += lab_rows
             found += margins(lab, lab_rows)
+    notes = [f"{lab.id} has no [interview] table in its lab.toml, so `mllab interview` never "
+             "draws it (docs/interview.md)" for lab in chosen if lab.interview is None]
     if as_json:
         click.echo(json.dumps({"draw": draw, "seed_pairs": pairs, "rows": [asdict(r) for r in rows],
-                               "margins": [asdict(m) for m in found]}, indent=2))
+                               "margins": [asdict(m) for m in found], "notes": notes}, indent=2))
     else:
         console.print(render.validation_table(rows))
         console.print(render.margin_table(found))
         console.print("\n[dim]measured distributions, for each lab.toml:[/]")
         console.print(render.calibration_toml(rows), highlight=False, markup=False)
+        for note in notes:
+            _say(f"note: {note}", style="yellow")
     sys.exit(0 if all(row.ok for row in rows) else 1)
 
 
@@ -795,6 +818,336 @@ def _secret(given: str | None, file: str | None, ask: bool) -> str | None:
     if given is not None and not given.strip():
         _fail("the secret is empty")
     return given
+
+
+# ------------------------------------------------------------------ interview (docs/interview.md)
+
+
+@main.group(cls=_Group)
+def interview():
+    """A timed mock debugging round on a lab you have not seen (docs/interview.md)."""
+
+
+yes_option = click.option("--yes", is_flag=True, help="Take it without asking (the price is "
+                          "still shown).")
+
+
+def _round(workspace: str | None, working: bool = False):
+    """(folder, state, lab) of the open round; with ``working``, only while the work on the
+    fix goes on and the clock has time left. Exits with one line otherwise."""
+    from mllab.learner import interview as iv
+
+    found = iv.open_round(locate(workspace))
+    if found is None:
+        _fail("no interview round in progress; `mllab interview start` begins one")
+    folder, state = found
+    phase = state.phase(time.time())
+    if working and phase == "time-up":
+        _fail(f"time is up ({state.minutes:g} minutes): `mllab interview finish` ends the round; "
+              "your last graded submission counts")
+    if working and phase == "answering":
+        _fail("the work on the fix is over: answer with `mllab interview finish --cause N "
+              "--explanation-file PATH` (`mllab interview causes` lists the causes)")
+    if working:
+        _say(f"round {state.id}: {iv.clock(state.seconds_left(time.time()))} left", style="dim")
+    return folder, state, iv.lab_of(state, labs.all_labs())
+
+
+def _note(folder: Path, tool: str, note: str = "", **changes):
+    """Record that ``tool`` was used now (with ``changes`` to the round); the new state."""
+    from dataclasses import replace
+
+    from mllab.learner.interview import Action, update
+
+    action = Action(time.time(), tool, note)
+    return update(folder, lambda r: replace(r, actions=r.actions + (action,), **{
+        key: value(r) for key, value in changes.items()}))
+
+
+def _pay(what: str, cost: int, taken: int, yes: bool) -> None:
+    """Show the price of a hint or a diagnosis; return once the learner takes it."""
+    price = f"{what} costs {cost} points of your score ({taken} taken so far)"
+    if yes:
+        _say(price, style="dim")
+    elif not sys.stdin.isatty():
+        _fail(f"{price}; add --yes to take it")
+    elif not click.confirm(f"{price}. Take it?", default=False):
+        _say("not taken")
+        sys.exit(0)
+
+
+def _unnamed(report, state):
+    """``report`` as the round shows it: the round instead of the lab's id, and no advice
+    after a fail (that is what a hint is for)."""
+    from dataclasses import replace
+
+    return replace(report, lab=f"round {state.id}",
+                   hint="" if report.verdict == "fail" else report.hint)
+
+
+@interview.command("start")
+@click.option("--lab", "lab", type=LAB, default=None,
+              help="Practise this lab (default: one drawn among those you have not passed).")
+@click.option("--level", type=click.Choice(["beginner", "intermediate", "advanced"]),
+              default=None, help="Draw among the labs of this level only.")
+@click.option("--minutes", type=click.IntRange(1, 24 * 60), default=45, show_default=True,
+              help="Time allowed, wall clock, from now to `finish`.")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the round as JSON.")
+def interview_start(lab, level, minutes, workspace, as_json):
+    """Begin a round: a lab is drawn and copied in, and the clock starts."""
+    import random
+
+    from mllab.learner import interview as iv
+
+    ws = _workspace(workspace)
+    if lab is None:
+        course = _ready_labs()
+        status = {i: p.status for i, p in ws.progress([x.id for x in course]).items()}
+        drawn = {state.lab for _, state in iv.rounds(ws.root)}
+        lab = iv.draw(course, status, drawn, level, random.SystemRandom())
+    elif lab.interview is None:
+        _fail(f"{lab.id} has no [interview] table in its lab.toml, so it cannot be a round")
+    folder, state = iv.start(ws.root, lab, minutes, time.time())
+    if as_json:
+        click.echo(json.dumps({"round": state.id, "file": str(folder / iv.COPY),
+                               "minutes": minutes, "seconds_left": minutes * 60,
+                               "brief": lab.interview.brief}, indent=2))
+        return
+    console.rule(Text(f"interview round {state.id}: {minutes} minutes, the clock is running",
+                      style="bold"))
+    console.print(render.labelled("interviewer:", lab.interview.brief))
+    _say(f"\nyour copy of the team's code: {folder / iv.COPY}\n"
+         f"  mllab interview run        run the team's script (free)\n"
+         f"  mllab interview submit     grade your copy (free; the last graded one counts)\n"
+         f"  mllab interview hint       the next hint (-{iv.RUBRIC.hint} points)\n"
+         f"  mllab interview diagnose   what we notice in a traced run "
+         f"(-{iv.RUBRIC.diagnosis} points)\n"
+         f"  mllab interview status     time left\n"
+         f"  mllab interview finish     the root-cause question, then your score")
+    r = iv.RUBRIC
+    _say(f"score: a passing fix {r.fix}, the right root cause {r.cause}, an explanation of 2-4 "
+         f"sentences {r.explanation}, time bonus up to {r.time} (max {r.max_score})", style="dim")
+
+
+@interview.command("status")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def interview_status(workspace, as_json):
+    """Time left, the file to edit, and what the round has used so far."""
+    from mllab.learner.interview import COPY, RUBRIC, clock
+
+    folder, state, lab = _round(workspace)
+    now, last = time.time(), state.final_submission()
+    info = {"round": state.id, "file": str(folder / COPY), "phase": state.phase(now),
+            "seconds_left": round(state.seconds_left(now)), "minutes": state.minutes,
+            "submissions": len(state.submissions), "last_verdict": last.verdict if last else None,
+            "hints": state.used("hint"), "hints_left": len(lab.hints) - state.used("hint"),
+            "hint_cost": RUBRIC.hint, "diagnoses": state.used("diagnose"),
+            "diagnosis_cost": RUBRIC.diagnosis}
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    _say(f"round {state.id}: {clock(info['seconds_left'])} left of {state.minutes:g} minutes "
+         f"({info['phase']})\nfile: {info['file']}\n"
+         f"submissions: {info['submissions']} (last: {info['last_verdict'] or '-'}) · "
+         f"hints: {info['hints']} (-{RUBRIC.hint} each, {info['hints_left']} left) · "
+         f"diagnoses: {info['diagnoses']} (-{RUBRIC.diagnosis} each)")
+
+
+@interview.command("run")
+@workspace_option
+@device_option
+@click.option("--seed", type=int, default=0, show_default=True)
+def interview_run(workspace, device, seed):
+    """Run the team's script on your copy, as `mllab run` does (free)."""
+    from mllab.learner.interview import COPY
+
+    folder, state, lab = _round(workspace, working=True)
+    path = folder / COPY
+    _require_compiles(path)
+    code = _run_script(path, _device(device), seed)
+    _note(folder, "run", f"exit {code}")
+    sys.exit(code)
+
+
+@interview.command("diagnose")
+@workspace_option
+@device_option
+@yes_option
+def interview_diagnose(workspace, device, yes):
+    """What we notice in one traced run of your copy (costs points; asked first)."""
+    from mllab.graders.observe import ObserveError
+    from mllab.learner.interview import COPY, RUBRIC
+
+    folder, state, lab = _round(workspace, working=True)
+    path = folder / COPY
+    _require_compiles(path)
+    _pay("a diagnosis", RUBRIC.diagnosis, state.used("diagnose"), yes)
+    try:
+        record = _diagnosis(lab, path, _device(device))
+    except ObserveError as exc:  # not charged: nothing was noticed
+        _fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
+    _note(folder, "diagnose")
+    _show_record(lab, path, None, record, png=folder / "curves.png")
+
+
+@interview.command("hint")
+@workspace_option
+@yes_option
+@click.option("--all", "show_all", is_flag=True, help="List again the hints already taken (free).")
+def interview_hint(workspace, yes, show_all):
+    """The next hint (costs points; the price is shown first)."""
+    from mllab.learner.interview import RUBRIC
+
+    folder, state, lab = _round(workspace, working=not show_all)
+    taken, total = state.used("hint"), len(lab.hints)
+    if show_all or taken >= total:
+        for number in range(1, taken + 1):
+            console.print(render.hint(number, total, lab.hints[number - 1]))
+        _say("no hints taken yet" if not taken else
+             f"that was every hint ({total})" if taken >= total else "")
+        return
+    _pay("a hint", RUBRIC.hint, taken, yes)
+    number = _note(folder, "hint").used("hint")
+    console.print(render.hint(number, total, lab.hints[min(number, total) - 1]))
+
+
+@interview.command("submit")
+@workspace_option
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
+def interview_submit(workspace, device, as_json, quiet):
+    """Grade your copy: the grade `mllab submit` gives (free; the last graded one counts)."""
+    from mllab.learner.interview import COPY, submission_of
+
+    folder, state, lab = _round(workspace, working=True)
+    started = time.time()
+    report = _graded(lab, folder / COPY, device, quiet=as_json or quiet)
+    kept = submission_of(report, started)
+    _note(folder, "submit", report.verdict, submissions=lambda r: r.submissions + (kept,))
+    shown = _unnamed(report, state)
+    if as_json:
+        click.echo(json.dumps(shown.to_dict(), indent=2))
+    else:
+        render.report(console, shown)
+        if report.verdict == "pass":
+            _say("passed: `mllab interview finish` ends the round with the root-cause question")
+    sys.exit(report.exit_code)
+
+
+def _show_causes(options: list[str], picked: int | None = None, real: int | None = None):
+    """The numbered cause list; once the round is over, the learner's pick and the real one."""
+    for number, text in enumerate(options, start=1):
+        marks = [m for m, on in (("your answer", number == picked), ("the real cause",
+                                                                      number == real)) if on]
+        console.print(render.labelled(f"{number:>3}.", text + (f"  <- {', '.join(marks)}"
+                                                               if marks else ""), "bold"))
+
+
+@interview.command("causes")
+@workspace_option
+def interview_causes(workspace):
+    """The root-cause list: once your copy passed, the fix is closed, or the round is over."""
+    from mllab.learner import interview as iv
+
+    ws = _workspace(workspace)
+    found = iv.open_round(ws.root) or next(reversed(iv.rounds(ws.root)), None)
+    if found is None:
+        _fail("no interview round yet; `mllab interview start` begins one")
+    folder, state = found
+    last = state.final_submission()
+    if state.fix_closed_at is None and not (last and last.verdict == "pass"):
+        _fail("the cause list opens once a submission passes (`mllab interview submit`) or the "
+              "work on the fix ends (`mllab interview finish`, or `--give-up`)")
+    lab = iv.lab_of(state, labs.all_labs())
+    options, real = iv.cause_list(state, lab, labs.all_labs())
+    done = state.finished_at is not None
+    _show_causes(options, state.cause if done else None, real if done else None)
+
+
+def _explanation(file: str | None) -> str:
+    if file is None:
+        return ""
+    try:
+        return sys.stdin.read() if file == "-" else Path(file).read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read the explanation from {file}: {getattr(exc, 'strerror', exc)}")
+
+
+def _close_fix(folder: Path, state, lab, device: str, give_up: bool, quiet: bool):
+    """End the work on the fix: graded now when nothing was (a file changed after the clock
+    ran out counts as late), or given up. The new state."""
+    from dataclasses import replace
+
+    from mllab.learner.interview import COPY, submission_of, update
+
+    now = time.time()
+    if give_up or state.final_submission() is not None:
+        return update(folder, lambda r: replace(r, gave_up=give_up, fix_closed_at=now))
+    path, late = folder / COPY, False
+    with contextlib.suppress(OSError):  # a missing copy is graded as missing, not late
+        late = now >= state.deadline and path.stat().st_mtime >= state.deadline
+    if not quiet:
+        _say("no graded submission yet: grading your copy now")
+    report = _graded(lab, path, device, quiet=quiet)
+    if not quiet:
+        render.report(console, _unnamed(report, state))
+    kept = submission_of(report, now, late=late)
+    return _note(folder, "submit", report.verdict, fix_closed_at=lambda r: now,
+                 submissions=lambda r: r.submissions + (kept,))
+
+
+@interview.command("finish")
+@click.option("--cause", type=click.IntRange(min=1), default=None,
+              help="The number of the root cause, as `mllab interview causes` lists it.")
+@click.option("--explanation-file", type=click.Path(dir_okay=False), default=None,
+              help="Your explanation of the cause, 2 to 4 sentences ('-': standard input).")
+@click.option("--give-up", is_flag=True, help="Stop without a fix (recorded); ends the round.")
+@workspace_option
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the score card as JSON.")
+def interview_finish(cause, explanation_file, give_up, workspace, device, as_json):
+    """End the round: the fix graded if it was not, the root-cause question, the score card.
+
+    On a terminal it asks for the cause and the explanation; elsewhere pass --cause N and
+    --explanation-file PATH (without them the cause list is printed and the round waits).
+    """
+    from mllab.learner import interview as iv
+
+    folder, state, lab = _round(workspace)
+    everything = labs.all_labs()
+    options, _ = iv.cause_list(state, lab, everything)
+    if cause is not None and cause > len(options):
+        _fail(f"--cause must be a number from 1 to {len(options)}")
+    explanation = _explanation(explanation_file)
+    if state.fix_closed_at is None:
+        state = _close_fix(folder, state, lab, device, give_up, quiet=as_json)
+    if cause is None and not give_up:
+        if not sys.stdin.isatty() or as_json:
+            _show_causes(options)
+            _say("answer with `mllab interview finish --cause N --explanation-file PATH`")
+            return
+        _show_causes(options)
+        cause = click.prompt("the root cause (its number)", type=click.IntRange(1, len(options)))
+        _say("explain it in two to four sentences (an empty line ends):")
+        explanation = "\n".join(iter(lambda: click.prompt("", default="", show_default=False,
+                                                           prompt_suffix="> "), ""))
+    state = iv.update(folder, lambda r: iv.finish(r, lab, everything, cause, explanation,
+                                                  time.time()))
+    with contextlib.suppress(OSError):
+        (folder / iv.EXPLANATION).write_text(state.explanation + "\n")
+    card = iv.ScoreCard(**state.card)
+    if as_json:
+        click.echo(json.dumps({**card.to_dict(), "interview_questions":
+                               list(lab.interview_questions)}, indent=2))
+        return
+    iv.show_card(console, card)
+    console.print(Text("\nanswer these aloud before you read the debrief:", style="bold"))
+    for question in lab.interview_questions:
+        _say(f"  - {question}")
+    render.debrief(console, lab)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Interview:
+    """What ``mllab interview`` needs of a lab (its ``[interview]`` table): a neutral
+    ``brief`` (the team, the task, "it doesn't work as expected": never the symptom), the
+    real root ``cause`` in one line, and ``tempting_causes`` of the same symptom that are
+    wrong for this lab."""
+
+    brief: str
+    cause: str
+    tempting_causes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lab:
     """Everything the CLI and the grader need to know about one lab."""
 
@@ -86,6 +98,7 @@ class Lab:
     calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
     points: float = 100.0  # a pass's score in a gradebook; a fail scores its met checks' points
     curves: tuple[str, ...] = ()  # what `run` and `diagnose` plot (graders/curves.py)
+    interview: Interview | None = None  # None: `mllab interview` never draws the lab
 
     @property
     def broken_file(self) -> Path:
@@ -133,6 +146,19 @@ def _curves(raw, where: str) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"{where}: unknown curves {unknown}; known: {', '.join(CURVE_NAMES)}")
     return tuple(raw)
+
+
+def _interview(raw: dict | None, where: str) -> Interview | None:
+    if raw is None:
+        return None
+    tempting = raw["tempting_causes"]
+    texts = [raw["brief"], raw["cause"], *(tempting if isinstance(tempting, list) else [0])]
+    if not all(isinstance(text, str) and text.strip() for text in texts):
+        raise ValueError(f"{where}: [interview] brief, cause and tempting_causes must be text")
+    if len(raw["tempting_causes"]) < 2:
+        raise ValueError(f"{where}: [interview] needs at least two tempting_causes")
+    return Interview(raw["brief"].strip(), raw["cause"].strip(),
+                     tuple(text.strip() for text in raw["tempting_causes"]))
 
 
 def _target(raw: dict, where: str) -> Target:
@@ -190,6 +216,7 @@ def load(folder: Path) -> Lab:
             calibration=raw.get("calibration", {}),
             points=points,
             curves=_curves(raw.get("curves", []), where),
+            interview=_interview(raw.get("interview"), where),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Ways of practising around the labs (``interview``: a timed mock debugging round)."""
