@@ -832,9 +832,10 @@ yes_option = click.option("--yes", is_flag=True, help="Take it without asking (t
                           "still shown).")
 
 
-def _round(workspace: str | None, working: bool = False):
+def _round(workspace: str | None, working: bool = False, quiet: bool = False):
     """(folder, state, lab) of the open round; with ``working``, only while the work on the
-    fix goes on and the clock has time left. Exits with one line otherwise."""
+    fix goes on and the clock has time left (said, unless ``quiet``). Exits with one line
+    otherwise."""
     from mllab.learner import interview as iv
 
     found = iv.open_round(locate(workspace))
@@ -848,7 +849,7 @@ def _round(workspace: str | None, working: bool = False):
     if working and phase == "answering":
         _fail("the work on the fix is over: answer with `mllab interview finish --cause N "
               "--explanation-file PATH` (`mllab interview causes` lists the causes)")
-    if working:
+    if working and not quiet:
         _say(f"round {state.id}: {iv.clock(state.seconds_left(time.time()))} left", style="dim")
     return folder, state, iv.lab_of(state, labs.all_labs())
 
@@ -1005,8 +1006,8 @@ def interview_hint(workspace, yes, show_all):
     if show_all or taken >= total:
         for number in range(1, taken + 1):
             console.print(render.hint(number, total, lab.hints[number - 1]))
-        _say("no hints taken yet" if not taken else
-             f"that was every hint ({total})" if taken >= total else "")
+        if not taken or taken >= total:
+            _say("no hints taken yet" if not taken else f"that was every hint ({total})")
         return
     _pay("a hint", RUBRIC.hint, taken, yes)
     number = _note(folder, "hint").used("hint")
@@ -1022,7 +1023,7 @@ def interview_submit(workspace, device, as_json, quiet):
     """Grade your copy: the grade `mllab submit` gives (free; the last graded one counts)."""
     from mllab.learner.interview import COPY, submission_of
 
-    folder, state, lab = _round(workspace, working=True)
+    folder, state, lab = _round(workspace, working=True, quiet=as_json)
     started = time.time()
     report = _graded(lab, folder / COPY, device, quiet=as_json or quiet)
     kept = submission_of(report, started)
@@ -1125,7 +1126,10 @@ def interview_finish(cause, explanation_file, give_up, workspace, device, as_jso
     if state.fix_closed_at is None:
         state = _close_fix(folder, state, lab, device, give_up, quiet=as_json)
     if cause is None and not give_up:
-        if not sys.stdin.isatty() or as_json:
+        if as_json:
+            click.echo(json.dumps({"phase": "answering", "causes": options}, indent=2))
+            return
+        if not sys.stdin.isatty():
             _show_causes(options)
             _say("answer with `mllab interview finish --cause N --explanation-file PATH`")
             return
