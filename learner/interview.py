@@ -163,13 +163,41 @@ def load(folder: Path) -> Round:
     path = folder / STATE
     try:
         data = json.loads(path.read_text())
-        return Round(**{**data, "actions": tuple(Action(**a) for a in data["actions"]),
-                        "submissions": tuple(Submission(**s) for s in data["submissions"])})
+        return _checked(Round(**{
+            **data, "actions": tuple(Action(**a) for a in data["actions"]),
+            "submissions": tuple(Submission(**s) for s in data["submissions"])}))
     except OSError as exc:
         raise RoundError(f"cannot read {path}: {exc.strerror}") from None
     except (ValueError, TypeError, KeyError) as exc:
         raise RoundError(f"{path} is damaged ({type(exc).__name__}: {exc}); move that round's "
                          "folder away to start another") from None
+
+
+def _checked(state: Round) -> Round:
+    """``state`` if every field has its type (the file is the learner's to edit), else
+    ``TypeError``: nothing later trips over a string where a time should be."""
+    def number(value, optional=False):
+        return (optional and value is None) or (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and
+            math.isfinite(value))
+
+    fine = (all(isinstance(v, str) for v in (state.id, state.lab_digest, state.explanation))
+            and isinstance(state.seed, int) and number(state.minutes) and state.minutes > 0
+            and number(state.started_at) and number(state.fix_closed_at, True)
+            and number(state.finished_at, True) and isinstance(state.gave_up, bool)
+            and (state.cause is None or isinstance(state.cause, int))
+            and (state.lab is None or isinstance(state.lab, str))
+            and (state.card is None or isinstance(state.card, dict))
+            and all(number(a.at) and isinstance(a.tool, str) and isinstance(a.note, str)
+                    for a in state.actions)
+            and all(number(s.at) and number(s.seconds) and isinstance(s.verdict, str)
+                    and isinstance(s.reason, str) and isinstance(s.late, bool)
+                    and isinstance(s.metrics, dict)
+                    and all(isinstance(k, str) and number(v) for k, v in s.metrics.items())
+                    for s in state.submissions))
+    if not fine:
+        raise TypeError("a field has the wrong type")
+    return state
 
 
 def _save(folder: Path, state: Round) -> None:
@@ -439,8 +467,14 @@ def rounds_table(finished: list[Round]) -> Table:
         table.add_column(column, overflow="fold")
     for state in finished:
         card = state.card or {}
-        table.add_row(state.id, state.lab or "?", duration(card.get("seconds_used", 0)),
-                      card.get("verdict", "?"), "right" if card.get("cause_correct") else "wrong",
-                      str(card.get("hints", 0)), str(card.get("diagnoses", 0)),
-                      f"{card.get('score', 0)}/{card.get('max_score', RUBRIC.max_score)}")
+
+        def number(key: str, default: float = 0) -> float:  # the file is the learner's
+            value = card.get(key, default)
+            return value if isinstance(value, (int, float)) and math.isfinite(value) else default
+
+        table.add_row(state.id, state.lab or "?", duration(number("seconds_used")),
+                      inert(card.get("verdict", "?"), 40, 1),
+                      "right" if card.get("cause_correct") is True else "wrong",
+                      f"{number('hints'):g}", f"{number('diagnoses'):g}",
+                      f"{number('score'):g}/{number('max_score', RUBRIC.max_score):g}")
     return table

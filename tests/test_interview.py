@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import COURSE
 from mllab import labs
@@ -260,3 +262,29 @@ def test_every_interview_verb_has_help(mllab):
     for verb in interview.commands:
         shown = mllab("interview", verb, "--help")
         assert shown.exit_code == 0 and "Usage:" in shown.output
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) |
+                    st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(["id", "seed", "lab_digest", "minutes", "started_at", "actions",
+                            "submissions", "fix_closed_at", "gave_up", "finished_at", "lab",
+                            "cause", "explanation", "card", "extra"]), value=JSON)
+def test_a_round_file_edited_by_hand_is_one_line_never_a_traceback(mllab, tmp_path, key, value):
+    """round.json sits in the learner's workspace: whatever they write into it, the round's
+    commands and `progress` answer (exit 0) or say what is wrong in one line (exit 2)."""
+    folder = iv.rounds_folder(tmp_path / "ws")
+    shutil.rmtree(folder, ignore_errors=True)
+    copy = _start(mllab)
+    state = _state(copy)
+    state.update({"finished_at": state["started_at"] + 60, "lab": TINY, "card": {"score": 3}}
+                 if key in ("card", "lab") else {})
+    state[key] = value
+    (copy.parent / iv.STATE).write_text(json.dumps(state))
+    for args in (("interview", "status", "--json"), ("interview", "causes"), ("progress",),
+                 ("progress", "--json")):
+        result = mllab(*args)  # an exception from our code fails the test here
+        assert result.exit_code in (0, 2), (args, result.output)
