@@ -462,9 +462,11 @@ def rounds_table(finished: list[Round]) -> Table:
     """Past rounds, oldest first, with their scores (``mllab progress``)."""
     from mllab.render import duration
 
-    table = Table(title="interview rounds")
+    from rich import box
+
+    table = Table(title="interview rounds", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
     for column in ("round", "lab", "time", "fix", "cause", "hints", "diag.", "score"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=column in ("round", "lab"), overflow="fold")
     for state in finished:
         card = state.card or {}
 
