@@ -917,7 +917,7 @@ def interview_start(lab, level, minutes, workspace, as_json):
         return
     console.rule(Text(f"interview round {state.id}: {minutes} minutes, the clock is running",
                       style="bold"))
-    console.print(render.labelled("interviewer:", lab.interview.brief))
+    console.print(render.labelled("interviewer:", Text(inert(lab.interview.brief, 2000, 5))))
     _say(f"\nyour copy of the team's code: {folder / iv.COPY}\n"
          f"  mllab interview run        run the team's script (free)\n"
          f"  mllab interview submit     grade your copy (free; the last graded one counts)\n"
@@ -1043,8 +1043,8 @@ def _show_causes(options: list[str], picked: int | None = None, real: int | None
     for number, text in enumerate(options, start=1):
         marks = [m for m, on in (("your answer", number == picked), ("the real cause",
                                                                       number == real)) if on]
-        console.print(render.labelled(f"{number:>3}.", text + (f"  <- {', '.join(marks)}"
-                                                               if marks else ""), "bold"))
+        shown = inert(text, 1000, 3) + (f"  <- {', '.join(marks)}" if marks else "")
+        console.print(render.labelled(f"{number:>3}.", Text(shown), "bold"))
 
 
 @interview.command("causes")
