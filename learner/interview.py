@@ -260,14 +260,16 @@ def lab_of(state: Round, labs) -> Lab:
 
 def draw(labs, status: dict[str, str], drawn: set[str], level: str | None,
          rng: random.Random) -> Lab:
-    """A lab with interview metadata (at ``level``): preferably one neither passed nor
-    drawn before, else one not passed, else any. ``status``: lab id -> progress status."""
+    """A lab with interview metadata (at ``level``): preferably one neither solved (passed,
+    or given up: its solution was seen) nor drawn before, else one not solved, else any.
+    ``status``: lab id -> progress status."""
     pool = [lab for lab in labs if lab.interview and (level is None or lab.difficulty == level)]
+    solved = {lab_id for lab_id, value in status.items() if value in ("passed", "gave-up")}
     if not pool:
         at = f" at level {level!r}" if level else ""
         raise RoundError(f"no lab{at} has interview metadata (an [interview] table in lab.toml)")
-    for keep in (lambda lab: status.get(lab.id) != "passed" and lab.id not in drawn,
-                 lambda lab: status.get(lab.id) != "passed", lambda lab: True):
+    for keep in (lambda lab: lab.id not in solved | drawn, lambda lab: lab.id not in solved,
+                 lambda lab: True):
         tier = [lab for lab in pool if keep(lab)]
         if tier:
             return rng.choice(tier)
@@ -383,7 +385,7 @@ def score_card(state: Round, lab: Lab, labs, rubric: Rubric = RUBRIC) -> ScoreCa
     late = bool(final and final.late) and not state.gave_up
     fixed = verdict == "pass" and not late
     allowed = state.minutes * 60
-    used = min(state.finished_at, state.deadline) - state.started_at
+    used = max(0.0, min(state.finished_at, state.deadline) - state.started_at)
     options, real = cause_list(state, lab, labs)
     count = sentences(state.explanation)
     hints, diagnoses = state.used("hint"), state.used("diagnose")
