@@ -825,7 +825,9 @@ def _secret(given: str | None, file: str | None, ask: bool) -> str | None:
 
 @main.group(cls=_Group)
 def interview():
-    """A timed mock debugging round on a lab you have not seen (docs/interview.md)."""
+    """A timed mock debugging round on a lab you have not seen.
+
+    Start one with `mllab interview start`; docs/interview.md has the rubric."""
 
 
 yes_option = click.option("--yes", is_flag=True, help="Take it without asking (the price is "
@@ -896,7 +898,7 @@ def _unnamed(report, state):
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the round as JSON.")
 def interview_start(lab, level, minutes, workspace, as_json):
-    """Begin a round: a lab is drawn and copied in, and the clock starts."""
+    """Begin a round: draw a lab, copy its code, start the clock."""
     import random
 
     from mllab.learner import interview as iv
@@ -935,7 +937,7 @@ def interview_start(lab, level, minutes, workspace, as_json):
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def interview_status(workspace, as_json):
-    """Time left, the file to edit, and what the round has used so far."""
+    """Time left, the file to edit, and what the round has used."""
     from mllab.learner.interview import COPY, RUBRIC, clock
 
     folder, state, lab = _round(workspace)
@@ -977,7 +979,7 @@ def interview_run(workspace, device, seed):
 @device_option
 @yes_option
 def interview_diagnose(workspace, device, yes):
-    """What we notice in one traced run of your copy (costs points; asked first)."""
+    """What we notice in one traced run of your copy (costs points)."""
     from mllab.graders.observe import ObserveError
     from mllab.learner.interview import COPY, RUBRIC
 
@@ -1020,7 +1022,7 @@ def interview_hint(workspace, yes, show_all):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
 def interview_submit(workspace, device, as_json, quiet):
-    """Grade your copy: the grade `mllab submit` gives (free; the last graded one counts)."""
+    """Grade your copy as `mllab submit` does (free)."""
     from mllab.learner.interview import COPY, submission_of
 
     folder, state, lab = _round(workspace, working=True, quiet=as_json)
@@ -1050,7 +1052,9 @@ def _show_causes(options: list[str], picked: int | None = None, real: int | None
 @interview.command("causes")
 @workspace_option
 def interview_causes(workspace):
-    """The root-cause list: once your copy passed, the fix is closed, or the round is over."""
+    """The root-cause list (after a pass, or once the fix has ended).
+
+    After the round, it marks your answer and the real cause."""
     from mllab.learner import interview as iv
 
     ws = _workspace(workspace)
@@ -1110,9 +1114,9 @@ def _close_fix(folder: Path, state, lab, device: str, give_up: bool, quiet: bool
 @device_option
 @click.option("--json", "as_json", is_flag=True, help="Print the score card as JSON.")
 def interview_finish(cause, explanation_file, give_up, workspace, device, as_json):
-    """End the round: the fix graded if it was not, the root-cause question, the score card.
+    """End the round: the root-cause question, then your score card.
 
-    On a terminal it asks for the cause and the explanation; elsewhere pass --cause N and
+    Your copy is graded first if no submission was. On a terminal it asks for the cause and the explanation; elsewhere pass --cause N and
     --explanation-file PATH (without them the cause list is printed and the round waits).
     """
     from mllab.learner import interview as iv
