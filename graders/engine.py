@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mllab.graders import sandbox
-from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
-                                   read_regular_file, read_status)
+from mllab.graders.outputs import (InvalidOutput, Outputs, read_outputs, read_regular_file,
+                                   read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
                                   Report, SeedRun, metric_text)
 from mllab.labs import Lab
@@ -378,17 +378,13 @@ def _carried(kept: dict[str, bytes], value: Any) -> Any:
 def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes],
                   keep_as: tuple[str, ...] | None = None) -> None:
     """Read the stage's declared outputs into ``kept`` (bounded, no links, no pickle)."""
-    if names is None:
-        try:
-            names = tuple(sorted(p.name[:-4] for p in outdir.iterdir() if p.name.endswith(".npy")))
-        except OSError:
-            names = ()
+    found = read_outputs(outdir, names)
+    names = tuple(found) if names is None else names
     for name, kept_as in zip(names, keep_as or names, strict=True):
         if kept_as in kept:
             raise ValueError(f"two stages return '{kept_as}'")  # a lab author's slip
-        path = outdir / f"{name}.npy"
-        if os.path.lexists(path):  # else measure() names what is missing, in the learner's terms
-            kept[kept_as] = read_regular_file(path, MAX_ARRAY_BYTES)
+        if name in found:  # else measure() names what is missing, in the learner's terms
+            kept[kept_as] = found[name]
 
 
 def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, job: dict,
@@ -432,9 +428,13 @@ def _training_shown(path: Path, progress: Progress) -> Callable[[], None]:
         except InvalidOutput:
             return
         match = TRAINING_LINE.fullmatch(raw)
-        if match and raw != last["raw"]:
+        try:  # the pattern lets through what float() refuses ("-", "1e", "..")
+            shown = match and f"step {int(match[1])}, loss {metric_text(float(match[2]))}"
+        except ValueError:
+            return
+        if shown and raw != last["raw"]:
             last.update(raw=raw, at=time.monotonic())
-            progress(f"step {int(match[1])}, loss {metric_text(float(match[2]))}")
+            progress(shown)
     return poll
 
 

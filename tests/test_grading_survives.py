@@ -1,0 +1,83 @@
+"""The grading process survives anything a run writes, and a run leaves nothing that
+breaks a later grading: evidence the run cannot fake (this process's own peak memory, the
+verdict of a later grading, files on disk).
+
+Each test grades the tiny lab at the default level, as whoever runs the tests (root in CI
+containers); ``tests/test_normal_user.py`` repeats the key ones as a normal user.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from conftest import COURSE, SUBMISSIONS
+from mllab.graders import Options, grade
+from mllab.graders.sandbox import cleanup
+
+TINY = COURSE / "labs" / "tiny_lab"
+PEAK = """
+import json, resource, sys
+from pathlib import Path
+from mllab import labs
+from mllab.graders import grade
+report = grade(labs.load(Path(sys.argv[1])), Path(sys.argv[2]))
+print(json.dumps({"verdict": report.verdict, "reason": report.reason,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _graded_in_fresh_process(file: Path) -> dict:
+    """The report of ``file`` and the peak resident memory of the process that graded it."""
+    done = subprocess.run([sys.executable, "-c", PEAK, str(TINY), str(file)], check=True,
+                          capture_output=True, text=True, timeout=300)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_sparse_outputs_do_not_fill_the_grading_process(tmp_path):
+    """Eight sparse 256 MiB .npy files beside the real output: refused before a byte is
+    read, and the grading process stays the size of an honest grading (it reached 2 GiB)."""
+    honest = _graded_in_fresh_process(SUBMISSIONS / "honest.py")
+    attack = _graded_in_fresh_process(SUBMISSIONS / "sparse_outputs.py")
+    assert honest["verdict"] == "pass", honest
+    assert attack["verdict"] == "invalid-output", attack
+    assert attack["peak_mib"] < honest["peak_mib"] + 50, (honest, attack)
+
+
+def test_an_out_folder_linked_to_the_host_is_not_followed(tmp_path):
+    host = tmp_path / "host"
+    host.mkdir()
+    np.save(host / "pred.npy", np.zeros((3, 5, 7)))  # a shape the reason would show
+    source = (SUBMISSIONS / "sparse_outputs.py").read_text()
+    attack = tmp_path / "linked.py"
+    attack.write_text(source.replace("CONFIG = {}", f"CONFIG = {{'link': {str(host)!r}}}"))
+    report = grade(_tiny(), attack)
+    assert report.verdict == "invalid-output", report.reason
+    assert "not a folder" in report.reason and "(3, 5, 7)" not in report.reason
+
+
+def test_a_progress_line_that_is_no_number_is_ignored(tmp_path):
+    """``step 1 loss -`` matches the display pattern but is no number: the honest file is
+    still graded (it was internal-error every time)."""
+    attack = tmp_path / "progress.py"
+    attack.write_text((SUBMISSIONS / "honest.py").read_text() + '''
+import os, time
+def predict(model, X, _predict=predict):
+    with open("progress", "wb") as fh:
+        fh.write(b"step 1 loss -".ljust(48))
+    time.sleep(1.2)  # the grader looks at the progress file once a second
+    return _predict(model, X)
+''')
+    shown = []
+    report = grade(_tiny(), attack, progress=shown.append)
+    assert report.verdict == "pass", report.reason
+
+
+def _tiny():
+    from mllab import labs
+    return labs.load(TINY)
