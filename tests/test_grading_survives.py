@@ -9,6 +9,7 @@ containers); ``tests/test_normal_user.py`` repeats the key ones as a normal user
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -81,3 +82,61 @@ def predict(model, X, _predict=predict):
 def _tiny():
     from mllab import labs
     return labs.load(TINY)
+
+
+DEEP_TREE = '''
+import os
+def train(X, y, _train=train):
+    fd = os.open(".", os.O_RDONLY)
+    for depth in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        if depth % 500 == 1:
+            os.chmod(fd, 0o500)  # closed to writing: the grader must restore it first
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    return _train(X, y)
+'''
+
+
+def _run_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("mllab-tiny_lab-*")}
+
+
+def test_a_deep_closed_folder_tree_is_removed_and_breaks_nothing(tmp_path):
+    """A run leaves a 1,500-deep tree of folders, some ``chmod 500``: the grading ends with
+    the learner's verdict, the tree is gone, and a later grading is unaffected."""
+    before = _run_folders()
+    attack = tmp_path / "deep.py"
+    attack.write_text((SUBMISSIONS / "honest.py").read_text() + DEEP_TREE)
+    report = grade(_tiny(), attack)
+    assert report.verdict == "pass", report.reason
+    assert _run_folders() <= before
+    assert grade(_tiny(), SUBMISSIONS / "honest.py").verdict == "pass"
+
+
+def test_a_stale_run_folder_that_cannot_be_removed_blocks_no_grading(tmp_path, capfd):
+    """A folder left by a killed grader (its pid gone): a 1,500-deep tree is swept; one that
+    cannot be removed (a mount point here: busy) stays, and gradings go on regardless."""
+    dead = subprocess.run(["true"]).returncode or 999_999_999  # no such pid
+    stale = Path(tempfile.gettempdir()) / f"mllab-tiny_lab-{dead}-deadbeef"
+    stale.mkdir()
+    fd = os.open(stale, os.O_RDONLY)
+    for _ in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    (stale / "d").chmod(0o500)
+    assert grade(_tiny(), SUBMISSIONS / "honest.py").verdict == "pass"
+    assert not stale.exists()
+    assert cleanup.remove_tree(tmp_path / "nothing-here")
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "file").write_text("x")
+    (busy).chmod(0o500)
+    cleanup.remove_run_folder(busy)  # as root the folder goes; as a user it is reported once
+    cleanup.remove_run_folder(busy)
+    assert capfd.readouterr().err.count("could not remove") == int(busy.exists())
