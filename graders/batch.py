@@ -150,8 +150,9 @@ def _refused(student: str, found: str, why: str) -> Entry:
 def output_folders(students: list[str]) -> dict[str, str]:
     """Student -> folder name under OUT: the name itself when it is a plain one, else a
     readable stand-in; names equal but for case get a suffix (case-blind file systems)."""
-    def plain(name: str) -> str:
-        if name.isprintable() and len(name.encode()) <= 200:
+    def plain(name: str) -> str:  # bounded: the folder's files add their own names to it
+        if name.isprintable() and len(name.encode("utf-8", "surrogateescape")) <= 120 and \
+                not name.casefold().startswith("gradebook") and name not in (".", ".."):
             return name
         return re.sub(r"[^\w.@+-]", "_", name)[:60] + "-" + _digest(name)
 
@@ -303,8 +304,12 @@ def _grade_here(plan: ClassPlan, jobs: int) -> Iterator[tuple[Entry, Report]]:
 
 
 def _graded_copy(plan: ClassPlan, entry: Entry) -> Path:
-    """Where the bytes read from the class folder are kept, and graded from."""
-    return plan.out / plan.folders[entry.student] / Path(entry.found).name
+    """Where the bytes read from the class folder are kept, and graded from (under the
+    student's own file name when it is a plain, short one)."""
+    name = Path(entry.found).name
+    if not name.isprintable() or len(name.encode("utf-8", "surrogateescape")) > 120:
+        name = "submission.py"
+    return plan.out / plan.folders[entry.student] / name
 
 
 def _store(plan: ClassPlan, entry: Entry, report: Report) -> None:

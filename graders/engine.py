@@ -485,6 +485,10 @@ def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
 def _problem(child: sandbox.ChildRun, status: dict | None,
              limits: sandbox.Limits) -> tuple[str, str, str, str] | None:
     """(verdict, detail, reason, hint) when the run could not be scored, else None."""
+    if not child.started and (status is None or child.stopped_for):
+        return ("internal-error", "", f"the sandboxed run never reached your code (exit "
+                f"{child.returncode}, {child.stopped_for or 'no status'}): {child.log[-300:]}",
+                INTERNAL_HINT)
     if child.stopped_for == "timeout":
         return ("timeout", "", f"still running after {limits.timeout_s:g}s; stopped",
                 "Look for an endless loop, or a training budget far above the original one.")
@@ -495,8 +499,11 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
         return ("output-limit", "", f"printed more than {limits.output_bytes} bytes",
                 "Print a summary per epoch, not per step.")
     if child.stopped_for == "processes":
-        return ("error", "runtime-error", f"started more than {limits.max_processes} "
-                "processes", "Do not fork processes in a loop; use num_workers=0 if unsure.")
+        return ("error", "too-many-tasks", f"started more than {limits.max_processes} "
+                "processes", TASKS_HINT)
+    capped = _capped(status)
+    if capped:
+        return capped
     if status and status["kind"] == "internal-error":
         return ("internal-error", "", f"grader fault in the sandbox: {status.get('message')}"[:2000],
                 INTERNAL_HINT)
@@ -514,6 +521,26 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
         return ("error", "no-output", f"the process exited (code {child.returncode}) without "
                 "finishing: nothing was graded",
                 "Do not call os._exit() or exit the interpreter; return from your functions.")
+    return None
+
+
+TASKS_HINT = "Do not start processes or threads in a loop; use num_workers=0 if unsure."
+# what a run's own error says when it hit a budget the kernel holds (the run may fake one,
+# but only to its own cost): the task cap (RLIMIT_NPROC: fork or a thread refused), and
+# the disk (its size-limited /tmp, or the largest file it may write)
+_CAPS = (("too-many-tasks", ("can't start new thread", "[Errno 11]"), TASKS_HINT),
+         ("disk-full", ("[Errno 28]", "[Errno 27]", "[Errno 122]"),
+          "Keep what you write small: data stays in memory, checkpoints need not be saved."))
+
+
+def _capped(status: dict | None) -> tuple[str, str, str, str] | None:
+    """The learner-side verdict naming the cap a run's error came from, if any."""
+    if not status or status.get("kind") != "runtime-error":
+        return None
+    message = str(status.get("message", ""))
+    for detail, signs, hint in _CAPS:
+        if any(sign in message for sign in signs):
+            return ("error", detail, message[:2000], hint)
     return None
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from conftest import COURSE, SUBMISSIONS
 from mllab.graders import Options, grade
@@ -140,3 +142,85 @@ def test_a_stale_run_folder_that_cannot_be_removed_blocks_no_grading(tmp_path, c
     cleanup.remove_run_folder(busy)  # as root the folder goes; as a user it is reported once
     cleanup.remove_run_folder(busy)
     assert capfd.readouterr().err.count("could not remove") == int(busy.exists())
+
+
+# ------------------------------------------------------------------ kernel keyrings
+
+def _keyctl(*args: str, user: int | None = None) -> subprocess.CompletedProcess:
+    """``keyctl ARGS`` in this process's session, or as ``user`` (the grader looking at
+    that user's keyrings from outside any run)."""
+    as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] \
+        if user is not None else []
+    return subprocess.run([*as_user, "keyctl", *args], capture_output=True, text=True)
+
+
+@pytest.mark.skipif(not shutil.which("keyctl") or os.uname().machine != "x86_64",
+                    reason="needs keyctl on x86_64")
+def test_a_run_owns_no_keyring(tmp_path):
+    """A run cannot read the grader's session keyring nor leave anything in a keyring for a
+    later run: the file passes only with a key it found, and fails both gradings; the
+    grader then finds none of its keys. Called here, outside a sandbox, it would pass."""
+    ring = f"mllab-test-{os.getpid()}"
+    script = f"""
+import json, sys
+from pathlib import Path
+from mllab import labs
+from mllab.graders import grade
+lab = labs.load(Path({str(TINY)!r}))
+print(json.dumps([grade(lab, Path({str(SUBMISSIONS / 'keyrings.py')!r})).verdict
+                  for _ in range(2)]))
+"""
+    # the grading runs in a session whose keyring holds the canary; afterwards the grader
+    # lists that keyring and the run user's user keyring
+    done = subprocess.run(
+        ["keyctl", "session", ring, "sh", "-c",
+         'keyctl add user mllab-canary secret @s >/dev/null && "$0" -c "$1" && '
+         'keyctl search @s user mllab-left || echo "no key left"', sys.executable, script],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert json.loads(lines[0]) == ["fail", "fail"], done.stdout
+    assert "no key left" in done.stdout
+    if os.geteuid() == 0:  # the runs' user: nothing in its user keyring either
+        assert _keyctl("search", "@u", "user", "mllab-memo", user=65534).returncode != 0
+    outside = subprocess.run(["keyctl", "session", ring + "-out", "sh", "-c",
+                              'keyctl add user mllab-canary secret @s >/dev/null && '
+                              '"$0" -c "$1"', sys.executable,
+                              f"import sys; sys.path.insert(0, {str(SUBMISSIONS)!r}); "
+                              "import keyrings; print(keyrings._find(-3, b'mllab-canary'))"],
+                             capture_output=True, text=True, timeout=60)
+    assert outside.stdout.strip() == "True", outside.stderr  # the attack works unsandboxed
+
+
+# ------------------------------------------------------------------ a class
+
+
+def test_a_class_survives_thread_floods_and_hostile_names(tmp_path):
+    """One student starts 3,000 threads beside honest classmates graded at the same time;
+    others are named like the gradebook or use a legal 248-byte file name. The class is
+    graded (exit 0 or 1, a gradebook), each name shows in the CSV, the flood is refused by
+    the kernel's task cap with a verdict that names it, and the honest students pass."""
+    from click.testing import CliRunner
+    from mllab.cli import main
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    long_name = "n" * 245
+    for name, source in [("flood", "many_threads"), ("honest", "honest"),
+                         ("gradebook.csv", "honest"), (long_name, "honest")]:
+        shutil.copyfile(SUBMISSIONS / f"{source}.py", folder / f"{name}.py")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["grade-class", "tiny_lab", str(folder), "--out", str(out),
+                                       "--jobs", "2"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    import csv
+    with open(out / "gradebook.csv", newline="") as fh:
+        rows = {row["student"]: row for row in csv.DictReader(fh)}
+    assert set(rows) == {"flood", "honest", "gradebook.csv", long_name}
+    assert rows["flood"]["verdict"] == "error" and "too-many-tasks" in rows["flood"]["reason"]
+    for name in ("honest", "gradebook.csv", long_name):
+        assert rows[name]["verdict"] == "pass", rows[name]
+    assert all(len(p.name.encode()) <= 255 for p in out.rglob("*"))
+    again = CliRunner().invoke(main, ["grade-class", "tiny_lab", str(folder), "--out", str(out)],
+                               catch_exceptions=False)
+    assert again.exit_code in (0, 1), again.output  # a rerun keeps every result

@@ -10,6 +10,7 @@ everything else runs in the grading process:
 * ``budget``: time, memory, processes and output, watched over the run's whole tree;
 * ``clock``: when the learner's code started, as seen from outside;
 * ``logs``: a bounded tail of what a run printed;
+* ``users``: a uid of its own for each run of a root grader;
 * ``cleanup``: run folders removed whatever a run made of them;
 * ``cold``: a run in a fresh interpreter; ``server``: a pre-imported interpreter forking
   one run per job; ``runner``: which of the two a grading uses.
@@ -27,12 +28,13 @@ from mllab.graders.sandbox.levels import (ISOLATION_NOTES, RUN_GID, RUN_UID, ava
                                           describe, unprivileged, weaknesses)
 from mllab.graders.sandbox.runner import COLD_VAR, Runner
 from mllab.graders.sandbox.server import Server, ServerLost, ServerUnusable
+from mllab.graders.sandbox.users import is_run_uid
 from mllab.graders.sandbox import cleanup as _cleanup
 
 
 def remove_stale_run_folders() -> None:
     """Remove run folders whose grading process is gone (never raises)."""
-    _cleanup.remove_stale_run_folders(lambda uid: uid == RUN_UID)
+    _cleanup.remove_stale_run_folders(lambda uid: uid == RUN_UID or is_run_uid(uid))
 
 
 __all__ = ["CLOCK_VAR", "COLD_VAR", "ChildRun", "ISOLATION_NOTES", "Limits", "RUN_AS_VAR",

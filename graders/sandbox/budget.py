@@ -39,6 +39,9 @@ class ChildRun:
     # before any learner code runs) to its exit, so that a fresh interpreter's start-up is
     # left out; a run forked from the run server starts in about 0.06 s and is timed whole
     submission_seconds: float | None = None
+    # whether the run reached the learner's code (a fresh interpreter says so on its clock
+    # pipe): a run that never started is the grader's fault, never charged to the learner
+    started: bool = True
 
 
 

@@ -13,9 +13,10 @@ from mllab.graders.sandbox.budget import (POLL_S, ChildRun, Limits, Watch, becom
                                           over_budget, process_table)
 from mllab.graders.sandbox.cleanup import sweep_scratch
 from mllab.graders.sandbox.clock import Clock
-from mllab.graders.sandbox.inside import CLOCK_VAR, RUN_AS_VAR
+from mllab.graders.sandbox.inside import CLOCK_VAR, RUN_AS_VAR, TASKS_VAR
 from mllab.graders.sandbox.levels import available_isolation, prefix, run_as_user
 from mllab.graders.sandbox.logs import Tail
+from mllab.graders.sandbox.users import run_user
 
 
 def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
@@ -27,14 +28,20 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
     the disk but the system folders and the Python environment). ``hidden``: files and
     folders inside those it must not see (bubblewrap only). ``on_poll`` is called every
     ``POLL_S`` while it runs (to show its progress). When mllab runs as root the
-    command is told (``$MLLAB_RUN_AS``) to become ``RUN_UID``, who then owns ``workdir``.
+    command is told (``$MLLAB_RUN_AS``) to become a uid of its own (``users``), who then
+    owns ``workdir``; the run's user may hold at most ``limits.max_processes`` tasks.
     """
     isolation = isolation or available_isolation()[0]
-    run_as = run_as_user(isolation)
-    env = dict(env)
+    with run_user(run_as_user(isolation)) as run_as:
+        return _run(argv, workdir, limits, dict(env), isolation, readable, hidden, on_poll,
+                    run_as)
+
+
+def _run(argv, workdir, limits, env, isolation, readable, hidden, on_poll, run_as) -> ChildRun:
     if run_as:
         os.chown(workdir, *run_as)
         env[RUN_AS_VAR] = f"{run_as[0]}:{run_as[1]}"
+    env[TASKS_VAR] = str(limits.max_processes)
     become_subreaper()
     ours_before = {p for p, (pp, _, _) in process_table().items() if pp == os.getpid()}
     started, started_wall = time.monotonic(), time.time()
@@ -88,6 +95,7 @@ def run(argv: list[str], workdir: Path, limits: Limits, env: dict[str, str],
         peak_memory_mb=round(peak, 1),
         isolation=isolation,
         submission_seconds=ended - (clock.at or started),
+        started=clock.at is not None,
     )
 
 

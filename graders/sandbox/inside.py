@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 import re
+import resource
 import signal
 from contextlib import suppress
 from pathlib import Path
@@ -24,6 +26,7 @@ CLOCK_VAR = "MLLAB_CLOCK_FD"  # a pipe a fresh run writes one byte to before the
 RUN_DIR = "/mllab-run"  # where a Server's run finds its own folder, inside its namespaces
 SCRATCH_STAGE = "/mllab-tmp"  # where a Server's run builds its fresh /tmp
 LOG_NAME = "run.log"  # a server run's stdout and stderr, in its own folder
+TASKS_VAR = "MLLAB_MAX_TASKS"  # the most tasks (processes and threads) the run's user may hold
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x8000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
@@ -57,8 +60,68 @@ def drop_privileges() -> None:
     _drop_capabilities()
     _prctl(38, 1)  # PR_SET_NO_NEW_PRIVS
     _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the process that started this one
+    tasks = os.environ.pop(TASKS_VAR, "")
+    if tasks.isdigit():  # held by the kernel for the run's uid: threads count, no polling
+        resource.setrlimit(resource.RLIMIT_NPROC, (int(tasks), int(tasks)))
+    _own_keyrings()
     if os.getppid() != parent:
         os._exit(1)  # it died meanwhile
+
+
+# ---------------------------------------------------------------- kernel keyrings
+#
+# Keyrings are kernel memory shared by uid and by session, outside every namespace a run
+# has: a run could keep scores for its next run in its user keyring, or read a key from
+# the grader's session keyring. A run joins a fresh session keyring of its own (the
+# grader's is no longer its session), then loses the keyring system calls altogether
+# (a seccomp filter: add_key, request_key and keyctl fail with EPERM), so that no
+# keyring, its user's included, can be read or written by the learner's code.
+
+_SYSCALLS = {  # machine: (seccomp audit arch, add_key, request_key, keyctl)
+    "x86_64": (0xC000003E, 248, 249, 250),
+    "aarch64": (0xC00000B7, 217, 218, 219),
+}
+
+
+class _Filter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", ctypes.c_uint32)]
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
+
+
+def _own_keyrings() -> None:
+    machine = platform.machine()
+    if machine not in _SYSCALLS:
+        raise OSError(f"no keyring filter for {machine}")
+    arch, add_key, request_key, keyctl = _SYSCALLS[machine]
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    # KEYCTL_JOIN_SESSION_KEYRING (1) with no name: a new anonymous session keyring. It may
+    # fail (no key quota): the filter below takes the keyrings away regardless.
+    libc.syscall(ctypes.c_long(keyctl), ctypes.c_long(1), ctypes.c_void_p(None))
+    load_word, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    program = [
+        (load_word, 0, 0, 4),  # the calling convention's architecture
+        (jump_eq, 1, 0, arch),
+        (ret, 0, 0, deny),  # another ABI (i386 through int 0x80): nothing at all
+        (load_word, 0, 0, 0),  # the system call's number
+        (jump_ge, 4, 0, 0x40000000),  # x32 numbers: refused
+        (jump_eq, 3, 0, add_key),
+        (jump_eq, 2, 0, request_key),
+        (jump_eq, 1, 0, keyctl),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, deny),
+    ]
+    filters = (_Filter * len(program))(*(_Filter(*insn) for insn in program))
+    prog = _Program(len(program), filters)
+    # PR_SET_SECCOMP (22), SECCOMP_MODE_FILTER (2); allowed without privilege after
+    # PR_SET_NO_NEW_PRIVS
+    if libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "the keyring filter could not be installed")
 
 
 def _capabilities() -> dict[str, int]:

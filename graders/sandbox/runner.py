@@ -14,6 +14,7 @@ from mllab.graders.sandbox.cold import run
 from mllab.graders.sandbox.inside import RUN_DIR
 from mllab.graders.sandbox.levels import run_as_user
 from mllab.graders.sandbox.server import Server, ServerUnusable
+from mllab.graders.sandbox.users import run_user
 
 COLD_VAR = "MLLAB_COLD_RUNS"  # set to 1: every run starts its own interpreter (no Server)
 
@@ -40,7 +41,7 @@ class Runner:
             self._root = run_folder(self.name)
             root = self._root.__enter__()
             self.server = Server(self.command("serve", str(root)), root, self.env(RUN_DIR),
-                                 self.readable, self.hidden, self.limits.scratch_mb)
+                                 self.readable, self.hidden, self.limits)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -73,11 +74,11 @@ class Runner:
             return run(self.command("grade", str(folder)), folder, self.limits,
                        self.env(str(folder)), self.isolation, self.readable, self.hidden,
                        on_poll)
-        run_as = run_as_user("bwrap")
-        if run_as:
-            os.chown(folder, *run_as)
         try:
-            return self.server.run(folder, self.limits, on_poll)
+            with run_user(run_as_user("bwrap")) as run_as:
+                if run_as:
+                    os.chown(folder, *run_as)
+                return self.server.run(folder, self.limits, on_poll, run_as)
         except ServerUnusable as exc:  # nothing of the run started: run it, and the rest, cold
             _server.unusable.append(str(exc))
             print(f"mllab: the run server cannot work here ({str(exc)[:300]}); each run "

@@ -25,8 +25,8 @@ from pathlib import Path
 from mllab.graders.sandbox.budget import (POLL_S, ChildRun, Limits, become_subreaper,
                                           over_budget, process_table, tree)
 from mllab.graders.sandbox.cold import signal_name
-from mllab.graders.sandbox.inside import LOG_NAME, RUN_AS_VAR
-from mllab.graders.sandbox.levels import bwrap_prefix, run_as_user
+from mllab.graders.sandbox.inside import LOG_NAME, TASKS_VAR
+from mllab.graders.sandbox.levels import bwrap_prefix
 from mllab.graders.sandbox.logs import Tail, size, tail_of
 
 
@@ -61,12 +61,10 @@ class Server:
     """
 
     def __init__(self, argv: list[str], root: Path, env: dict[str, str],
-                 readable: tuple[Path, ...], hidden: tuple[Path, ...], scratch_mb: int):
+                 readable: tuple[Path, ...], hidden: tuple[Path, ...], limits: Limits):
         self.root = root
-        env = dict(env)
-        run_as = run_as_user("bwrap")
-        if run_as:
-            env[RUN_AS_VAR] = f"{run_as[0]}:{run_as[1]}"
+        env = {**env, TASKS_VAR: str(limits.max_processes)}
+        scratch_mb = limits.scratch_mb
         become_subreaper()
         prefix = bwrap_prefix(str(root), tuple(str(p) for p in readable if p.exists()),
                                tuple(str(p) for p in hidden), scratch_mb, server=True)
@@ -124,11 +122,14 @@ class Server:
         own = tree({p for p in everything if table[p][0] in helpers and p not in helpers}, table)
         return everything, {p for p in own if table[p][2] != b"Z"}, table
 
-    def run(self, folder: Path, limits: Limits, on_poll=lambda: None) -> ChildRun:
-        """Run the job in ``folder`` (a folder made under ``root``) under ``limits``."""
+    def run(self, folder: Path, limits: Limits, on_poll=lambda: None,
+            run_as: tuple[int, int] | None = None) -> ChildRun:
+        """Run the job in ``folder`` (a folder made under ``root``) under ``limits``, as
+        ``run_as`` (uid, gid) when mllab runs as root."""
         self.ready()
         started = time.monotonic()
-        self.proc.stdin.write(f"run {folder.name}\n".encode())
+        user = f" {run_as[0]}:{run_as[1]}" if run_as else ""
+        self.proc.stdin.write(f"run {folder.name}{user}\n".encode())
         self.proc.stdin.flush()
         stopped_for, peak, log = None, 0.0, folder / LOG_NAME
         while (reply := self._reply(POLL_S)) is None:
