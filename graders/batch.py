@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import INTERNAL_HINT, Options, grade
+from mllab.graders.engine import INTERNAL_HINT, Options, grade, with_floor
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -192,6 +192,7 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     wrote for the same file, lab and settings are kept (unless ``force``), the rest is to
     grade. ``internal-error`` results are always graded again."""
     out = out.resolve()
+    options = with_floor(options)  # one sandbox for the whole class, decided before anyone
     entries = class_entries(folder, lab.id, skip=out)
     plan = ClassPlan(lab, out, options, entries, output_folders([e.student for e in entries]),
                      key=grading_key(lab, options))

@@ -110,6 +110,9 @@ class Options:
     # evaluation, library) seeds the driver derived from it, one triple per seed
     seed_plan: tuple[tuple[int, int, int], ...] | None = None
     allow_weak_isolation: bool = False  # verified grading on a sandbox that misses items
+    # set for every student of a class (``with_floor``): who runs the learner's code,
+    # "unprivileged" or "grader", decided once with ``isolation``; a floor, never lowered
+    run_as: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -127,9 +130,13 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     started = time.monotonic()
     sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
+    below = options.run_as and sandbox.below_floor(isolation, options.run_as == "unprivileged")
     base = dict(lab=lab.id, file=str(file), mode="verified" if options.verified else "local",
                 isolation=sandbox.describe(isolation),
                 verified=options.verified and not sandbox.weaknesses(isolation))
+    if below:  # never a silently weaker sandbox: not graded, not charged, regraded later
+        return Report(verdict="internal-error", reason=f"grader fault: {below}",
+                      hint=INTERNAL_HINT, seconds=round(time.monotonic() - started, 2), **base)
     try:
         problem = _precheck(file)
         if problem:
@@ -141,6 +148,15 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
                       f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+
+
+def with_floor(options: Options) -> Options:
+    """``options`` for every grading of a class: the isolation level and who runs the
+    learner's code, decided here once, before the first student; a grading that cannot
+    hold them is an ``internal-error``, never a weaker sandbox."""
+    isolation = options.isolation or sandbox.available_isolation()[0]
+    return replace(options, isolation=isolation,
+                   run_as="unprivileged" if sandbox.unprivileged(isolation) else "grader")
 
 
 def _precheck(file: Path) -> tuple[str, str] | None:

@@ -224,3 +224,40 @@ def test_a_class_survives_thread_floods_and_hostile_names(tmp_path):
     again = CliRunner().invoke(main, ["grade-class", "tiny_lab", str(folder), "--out", str(out)],
                                catch_exceptions=False)
     assert again.exit_code in (0, 1), again.output  # a rerun keeps every result
+
+
+def test_a_class_never_drops_below_its_isolation_floor(tmp_path, monkeypatch):
+    """The level and the run's user are decided once, before the first student; when a
+    grading process finds bubblewrap failing (here: a broken ``bwrap`` first on its PATH),
+    its student is internal-error (not charged, regraded), never graded at a weaker level,
+    and the next run of the class grades them. The CSV names the level of each student."""
+    import csv
+
+    from mllab import labs
+    from mllab.graders.batch import grade_class, plan_class
+    from mllab.graders.engine import Options
+    from mllab.graders import sandbox
+
+    if sandbox.available_isolation()[0] != "bwrap":
+        pytest.skip("no bubblewrap here")
+    lab = labs.load(TINY)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copyfile(SUBMISSIONS / "honest.py", folder / "ann.py")
+    out = tmp_path / "out"
+    plan = plan_class(lab, folder, out, Options())
+    assert plan.options.isolation == "bwrap" and plan.options.run_as
+    broken = tmp_path / "bin"
+    broken.mkdir()
+    (broken / "bwrap").write_text("#!/bin/sh\nexit 1\n")
+    (broken / "bwrap").chmod(0o755)
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", f"{broken}:{path}")
+    report = grade_class(plan)["ann"]
+    assert report.verdict == "internal-error" and "could not be set up" in report.reason
+    monkeypatch.setenv("PATH", path)
+    report = grade_class(plan_class(lab, folder, out, Options()))["ann"]
+    assert report.verdict == "pass", report.reason
+    with open(out / "gradebook.csv", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["isolation"].startswith("bubblewrap") and "ROOT" not in row["isolation"]

@@ -25,7 +25,7 @@ from mllab.graders.sandbox.cold import run
 from mllab.graders.sandbox.inside import (CLOCK_VAR, RUN_AS_VAR, RUN_DIR, drop_privileges,
                                           enter_run, exit_code, start_clock)
 from mllab.graders.sandbox.levels import (ISOLATION_NOTES, RUN_GID, RUN_UID, available_isolation,
-                                          describe, unprivileged, weaknesses)
+                                          below_floor, describe, unprivileged, weaknesses)
 from mllab.graders.sandbox.runner import COLD_VAR, Runner
 from mllab.graders.sandbox.server import Server, ServerLost, ServerUnusable
 from mllab.graders.sandbox.users import is_run_uid
@@ -39,6 +39,7 @@ def remove_stale_run_folders() -> None:
 
 __all__ = ["CLOCK_VAR", "COLD_VAR", "ChildRun", "ISOLATION_NOTES", "Limits", "RUN_AS_VAR",
            "RUN_DIR", "RUN_FOLDER", "RUN_GID", "RUN_UID", "Runner", "SCRATCH", "Server",
-           "ServerLost", "ServerUnusable", "WORKDIR_PREFIX", "available_isolation", "describe",
+           "ServerLost", "ServerUnusable", "WORKDIR_PREFIX", "available_isolation", "below_floor",
+           "describe",
            "drop_privileges", "enter_run", "exit_code", "remove_stale_run_folders", "run",
            "run_folder", "start_clock", "unprivileged", "weaknesses"]

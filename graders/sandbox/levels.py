@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
@@ -204,3 +205,18 @@ def prefix(isolation: str, workdir: str, readable: tuple[str, ...],
         return _unshare_prefix()
     return []
 
+
+
+def below_floor(isolation: str, unprivileged_needed: bool, tries: int = 3) -> str | None:
+    """Why a run cannot have ``isolation`` (and, with ``unprivileged_needed``, a user of its
+    own) here now, after ``tries`` probes a moment apart (a probe can fail under a burst of
+    load); None when it can."""
+    for attempt in range(tries):
+        if _probe(isolation) and (not unprivileged_needed or unprivileged(isolation)):
+            return None
+        _probe.cache_clear()
+        available_isolation.cache_clear()
+        time.sleep(0.5 * (attempt + 1))
+    who = " with an unprivileged user" if unprivileged_needed else ""
+    return (f"the {isolation} sandbox{who} this grading must use could not be set up here "
+            f"({tries} tries); not graded, and graded again on the next run")
