@@ -103,7 +103,7 @@ def train(X, y, _train=train):
 
 
 def _run_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("mllab-tiny_lab-*")}
+    return {p.name for p in Path(tempfile.gettempdir()).glob(f"mllab-tiny_lab-{os.getpid()}-*")}
 
 
 def test_a_deep_closed_folder_tree_is_removed_and_breaks_nothing(tmp_path):

@@ -212,7 +212,8 @@ def below_floor(isolation: str, unprivileged_needed: bool, tries: int = 3) -> st
     own) here now, after ``tries`` probes a moment apart (a probe can fail under a burst of
     load); None when it can."""
     for attempt in range(tries):
-        if _probe(isolation) and (not unprivileged_needed or unprivileged(isolation)):
+        if isolation in available_isolation() and \
+                (not unprivileged_needed or unprivileged(isolation)):
             return None
         _probe.cache_clear()
         available_isolation.cache_clear()
