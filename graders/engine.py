@@ -301,7 +301,9 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
 
 def lab_limits(lab: Lab, options: Options) -> sandbox.Limits:
     """The budget of each of the lab's sandboxed runs."""
-    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb)
+    # a run's own folder (tmpfs, counted in no process's memory) holds half its memory budget
+    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb,
+                          disk_mb=min(1024, lab.memory_mb // 2))
 
 
 @dataclass
@@ -520,6 +522,8 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
     capped = _capped(status)
     if capped:
         return capped
+    if child.disk_full and (status is None or status["kind"] != "ok"):
+        return ("error", "disk-full", f"filled its folder ({limits.disk_mb} MiB)", _CAPS[1][2])
     if status and status["kind"] == "internal-error":
         return ("internal-error", "", f"grader fault in the sandbox: {status.get('message')}"[:2000],
                 INTERNAL_HINT)

@@ -261,3 +261,16 @@ def test_a_class_never_drops_below_its_isolation_floor(tmp_path, monkeypatch):
     with open(out / "gradebook.csv", newline="") as fh:
         row = next(csv.DictReader(fh))
     assert row["isolation"].startswith("bubblewrap") and "ROOT" not in row["isolation"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a run's folder is a size-limited file system "
+                    "only under a root grader (elsewhere each file is bounded, not their sum)")
+def test_a_run_filling_its_folder_fills_nothing_else():
+    """A run writes 100 MiB files into its folder until the disk refuses, and swallows the
+    error: the host's disk is untouched (the folder is a tmpfs of its own), the verdict
+    names the cap, and the next grading passes."""
+    before = shutil.disk_usage(tempfile.gettempdir()).free
+    report = grade(_tiny(), SUBMISSIONS / "fills_disk.py")
+    assert report.verdict == "error" and report.reason.startswith("disk-full"), report.reason
+    assert before - shutil.disk_usage(tempfile.gettempdir()).free < 50 * 2**20
+    assert grade(_tiny(), SUBMISSIONS / "honest.py").verdict == "pass"

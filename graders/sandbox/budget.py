@@ -22,6 +22,7 @@ class Limits:
     output_bytes: int = 2_000_000
     max_processes: int = 64
     scratch_mb: int = 256  # size of a bubblewrap run's private /tmp, and of its /dev/shm
+    disk_mb: int | None = None  # size of a run's own folder (a root grader's; tmpfs)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ChildRun:
     # whether the run reached the learner's code (a fresh interpreter says so on its clock
     # pipe): a run that never started is the grader's fault, never charged to the learner
     started: bool = True
+    disk_full: bool = False  # the run's own folder was full when it ended (kernel's count)
 
 
 

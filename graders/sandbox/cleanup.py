@@ -17,6 +17,8 @@ import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from mllab.graders.sandbox.inside import MS_NODEV, MS_NOSUID, _mount
+
 WORKDIR_PREFIX = "mllab-"
 RUN_FOLDER = re.compile(r"mllab-[a-z0-9_]+-([0-9]+)-[a-z0-9_]{8}")  # <lab>-<grader pid>-<random>
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # world-writable places a run could leave files in
@@ -27,8 +29,11 @@ _reported: set[str] = set()  # folders this process already said it could not re
 def remove_tree(path: str | Path) -> bool:
     """Remove ``path`` and everything below it; whether it is gone. Iterative, with two
     open folders at most: every folder below the top is moved up into the top before it
-    is emptied, so neither the depth nor the length of paths matters."""
+    is emptied, so neither the depth nor the length of paths matters. A run folder that is
+    a size-limited file system of its own (``run_folder``) is unmounted first."""
     path = str(path)
+    if os.geteuid() == 0 and os.path.ismount(path):
+        _umount(path)
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             os.unlink(path)
@@ -87,14 +92,36 @@ def remove_run_folder(folder: str | Path) -> None:
 
 
 @contextmanager
-def run_folder(name: str):
+def run_folder(name: str, disk_mb: int | None = None):
     """A fresh folder for one run, named after this process (see ``remove_stale_run_folders``),
-    removed afterwards whatever the run left in it."""
+    removed afterwards whatever the run left in it. With ``disk_mb``, when mllab runs as
+    root, the folder is a file system of its own of that size (tmpfs), so that a run filling
+    it fills nothing another grading needs; elsewhere each file a run writes is bounded
+    (``child.FILE_LIMIT_BYTES``) but not their sum."""
     folder = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{name}-{os.getpid()}-"))
     try:
+        if disk_mb and os.geteuid() == 0:
+            _mount("tmpfs", str(folder), "tmpfs", MS_NOSUID | MS_NODEV,
+                   f"size={disk_mb * 2**20},mode=0700")
         yield folder
     finally:
         remove_run_folder(folder)
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` (a run's own, see ``run_folder``) is full:
+    the kernel's count, which nothing in the run can fake."""
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return os.path.ismount(folder) and info.f_bavail * info.f_frsize < 2**20
+
+
+def _umount(path: str) -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).umount2(path.encode(), 2)  # MNT_DETACH
 
 
 def remove_stale_run_folders(run_uid) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mllab.graders.sandbox.budget import (POLL_S, ChildRun, Limits, Watch, become_subreaper,
                                           over_budget, process_table)
-from mllab.graders.sandbox.cleanup import sweep_scratch
+from mllab.graders.sandbox.cleanup import disk_full, sweep_scratch
 from mllab.graders.sandbox.clock import Clock
 from mllab.graders.sandbox.inside import CLOCK_VAR, RUN_AS_VAR, TASKS_VAR
 from mllab.graders.sandbox.levels import available_isolation, prefix, run_as_user
@@ -96,6 +96,7 @@ def _run(argv, workdir, limits, env, isolation, readable, hidden, on_poll, run_a
         isolation=isolation,
         submission_seconds=ended - (clock.at or started),
         started=clock.at is not None,
+        disk_full=disk_full(workdir),
     )
 
 

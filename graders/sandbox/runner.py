@@ -38,7 +38,7 @@ class Runner:
     def __enter__(self) -> "Runner":
         if self.isolation == "bwrap" and os.environ.get(COLD_VAR) != "1" and \
                 not _server.unusable:
-            self._root = run_folder(self.name)
+            self._root = run_folder(self.name, self.limits.disk_mb)
             root = self._root.__enter__()
             self.server = Server(self.command("serve", str(root)), root, self.env(RUN_DIR),
                                  self.readable, self.hidden, self.limits)
@@ -56,7 +56,7 @@ class Runner:
     def folder(self):
         """A fresh folder for one run, removed afterwards."""
         if not self.server:
-            with run_folder(self.name) as folder:
+            with run_folder(self.name, self.limits.disk_mb) as folder:
                 yield folder
             return
         self.runs += 1

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mllab.graders.sandbox.budget import (POLL_S, ChildRun, Limits, become_subreaper,
                                           over_budget, process_table, tree)
+from mllab.graders.sandbox.cleanup import disk_full
 from mllab.graders.sandbox.cold import signal_name
 from mllab.graders.sandbox.inside import LOG_NAME, TASKS_VAR
 from mllab.graders.sandbox.levels import bwrap_prefix
@@ -162,7 +163,7 @@ class Server:
                         signal_name=None if stopped_for else signal_name(code, "bwrap"),
                         stopped_for=stopped_for, log=tail_of(log), seconds=seconds,
                         peak_memory_mb=round(peak, 1), isolation="bwrap",
-                        submission_seconds=seconds)
+                        submission_seconds=seconds, disk_full=disk_full(self.root))
 
     def close(self) -> None:
         with suppress(OSError):
