@@ -3,7 +3,8 @@ breaks a later grading: evidence the run cannot fake (this process's own peak me
 verdict of a later grading, files on disk).
 
 Each test grades the tiny lab at the default level, as whoever runs the tests (root in CI
-containers); ``tests/test_normal_user.py`` repeats the key ones as a normal user.
+containers). They pass as a normal user too (``runuser -u USER -- python -m pytest ...``
+with an environment that user can read); the disk cap needs a root grader.
 """
 
 from __future__ import annotations
@@ -274,3 +275,16 @@ def test_a_run_filling_its_folder_fills_nothing_else():
     assert report.verdict == "error" and report.reason.startswith("disk-full"), report.reason
     assert before - shutil.disk_usage(tempfile.gettempdir()).free < 50 * 2**20
     assert grade(_tiny(), SUBMISSIONS / "honest.py").verdict == "pass"
+
+
+def test_a_run_that_never_started_is_not_charged(tmp_path):
+    """A sandboxed interpreter that dies before the learner's code (it never signals its
+    clock) is the grader's fault: internal-error, never ``error: no-output``."""
+    from mllab.graders import sandbox
+    from mllab.graders.engine import _problem
+
+    limits = sandbox.Limits(timeout_s=10, memory_mb=100)
+    child = sandbox.run(["false"], tmp_path, limits, {"PATH": os.environ["PATH"]})
+    assert not child.started
+    problem = _problem(child, None, limits)
+    assert problem[0] == "internal-error" and "never reached your code" in problem[2]
