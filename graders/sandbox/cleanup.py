@@ -104,8 +104,9 @@ def run_folder(name: str, disk_mb: int | None = None):
     """A fresh folder for one run, named after this process (see ``remove_stale_run_folders``),
     removed afterwards whatever the run left in it. With ``disk_mb``, when mllab runs as
     root, the folder is a file system of its own of that size (tmpfs), so that a run filling
-    it fills nothing another grading needs; elsewhere each file a run writes is bounded
-    (``child.FILE_LIMIT_BYTES``) but not their sum."""
+    it fills nothing another grading needs (a normal user's run server gets one in its own
+    mount namespace, ``server.Server``; a normal user's cold runs bound each file they
+    write, ``child.FILE_LIMIT_BYTES``, not their sum)."""
     folder = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{name}-{os.getpid()}-"))
     try:
         if disk_mb and os.geteuid() == 0:

@@ -131,10 +131,13 @@ def _python_paths() -> list[str]:
 
 
 def bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
-                  scratch_mb: int = 256, server: bool = False) -> list[str]:
+                  scratch_mb: int = 256, server: bool = False,
+                  disk_mb: int | None = None) -> list[str]:
     """bubblewrap's arguments for one run in ``workdir``; with ``server``, for a ``Server``
     whose runs set up namespaces of their own (so it keeps its capabilities inside its
-    user namespace, and its runs mount their folder on ``RUN_DIR``)."""
+    user namespace, and its runs mount their folder on ``RUN_DIR``). With ``disk_mb``,
+    ``workdir`` is a fresh tmpfs of that size instead of the host's folder (the grader
+    reaches it through ``/proc/PID/root``)."""
     paths = [p for p in dict.fromkeys([*_python_paths(), *readable]) if os.path.exists(p)]
     shown = [p for p in paths if not _within(p, [q for q in paths if q != p])]
     scratch = str(scratch_mb * 2**20)
@@ -149,7 +152,8 @@ def bwrap_prefix(workdir: str, readable: tuple[str, ...] = (), hidden: tuple[str
         "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm",
         *_parents([*shown, workdir]),
         *(arg for path in shown for arg in ("--ro-bind", path, path)),
-        "--bind", workdir, workdir, *_hide(hidden),
+        *(["--perms", "0700", "--size", str(disk_mb * 2**20), "--tmpfs", workdir] if disk_mb
+          else ["--bind", workdir, workdir]), *_hide(hidden),
         *(["--dir", RUN_DIR, "--dir", SCRATCH_STAGE] if server else []),
         "--remount-ro", "/",
         "--chdir", workdir, "--",

@@ -13,7 +13,7 @@ from mllab.graders.sandbox.cleanup import remove_run_folder, run_folder
 from mllab.graders.sandbox.cold import run
 from mllab.graders.sandbox.inside import RUN_DIR
 from mllab.graders.sandbox.levels import run_as_user
-from mllab.graders.sandbox.server import Server, ServerUnusable
+from mllab.graders.sandbox.server import Server, ServerLost, ServerUnusable
 from mllab.graders.sandbox.users import run_user
 
 COLD_VAR = "MLLAB_COLD_RUNS"  # set to 1: every run starts its own interpreter (no Server)
@@ -42,7 +42,21 @@ class Runner:
             root = self._root.__enter__()
             self.server = Server(self.command("serve", str(root)), root, self.env(RUN_DIR),
                                  self.readable, self.hidden, self.limits)
+            try:
+                self.server.ready()
+                if self.server.private:  # its folders vanish with it: know now that it works
+                    with self.folder() as trial:
+                        self.server.run(trial, self.limits)
+            except ServerUnusable as exc:  # nothing of a learner's code ran: all runs cold
+                self._unusable(exc)
         return self
+
+    def _unusable(self, exc: ServerUnusable) -> None:
+        _server.unusable.append(str(exc))
+        print(f"mllab: the run server cannot work here ({str(exc)[:300]}); each run "
+              f"starts its own interpreter instead", file=sys.stderr)
+        self.server.close()
+        self.server = None
 
     def __exit__(self, *exc) -> None:
         try:
@@ -60,7 +74,7 @@ class Runner:
                 yield folder
             return
         self.runs += 1
-        folder = self.server.root / f"run{self.runs}"
+        folder = self.server.view / f"run{self.runs}"
         folder.mkdir(mode=0o700)
         try:
             yield folder
@@ -80,10 +94,8 @@ class Runner:
                     os.chown(folder, *run_as)
                 return self.server.run(folder, self.limits, on_poll, run_as)
         except ServerUnusable as exc:  # nothing of the run started: run it, and the rest, cold
-            _server.unusable.append(str(exc))
-            print(f"mllab: the run server cannot work here ({str(exc)[:300]}); each run "
-                  f"starts its own interpreter instead", file=sys.stderr)
-            self.server.close()
-            self.server = None
+            if self.server.private:  # its folder went with it: a fault of this grading
+                raise ServerLost(str(exc)) from None
+            self._unusable(exc)
             return self.run(folder, on_poll)
 

@@ -66,9 +66,15 @@ class Server:
         self.root = root
         env = {**env, TASKS_VAR: str(limits.max_processes)}
         scratch_mb = limits.scratch_mb
+        # A root grader's ``root`` is a size-limited tmpfs already (``run_folder``); a normal
+        # user cannot mount one on the host, so the server's root is a tmpfs of its own
+        # mount namespace, which this process reaches through ``/proc/PID/root`` (``view``).
+        self.private = bool(limits.disk_mb) and os.geteuid() != 0
+        self.view = root
         become_subreaper()
         prefix = bwrap_prefix(str(root), tuple(str(p) for p in readable if p.exists()),
-                               tuple(str(p) for p in hidden), scratch_mb, server=True)
+                              tuple(str(p) for p in hidden), scratch_mb, server=True,
+                              disk_mb=limits.disk_mb if self.private else None)
         self.proc = subprocess.Popen(prefix + argv, cwd=root, env=env, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      start_new_session=True)
@@ -112,6 +118,8 @@ class Server:
                 if len(found) != 1:
                     raise ServerUnusable("the run server's process was not found")
                 self.pid = found[0]
+                if self.private:
+                    self.view = Path(f"/proc/{self.pid}/root") / str(self.root).lstrip("/")
 
     def _run_tree(self) -> tuple[set[int], set[int], dict]:
         """(all processes of the current run, those of the run itself, the table): the
@@ -163,7 +171,7 @@ class Server:
                         signal_name=None if stopped_for else signal_name(code, "bwrap"),
                         stopped_for=stopped_for, log=tail_of(log), seconds=seconds,
                         peak_memory_mb=round(peak, 1), isolation="bwrap",
-                        submission_seconds=seconds, disk_full=disk_full(self.root))
+                        submission_seconds=seconds, disk_full=disk_full(self.view))
 
     def close(self) -> None:
         with suppress(OSError):
