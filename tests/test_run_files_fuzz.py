@@ -109,6 +109,8 @@ def test_a_progress_line_with_a_bare_minus_is_ignored(tmp_path):
     shown = []
     _training_shown(_write(tmp_path, "progress", b"step 1 loss -".ljust(48)), shown.append)()
     assert shown == []
+    _training_shown(_write(tmp_path, "progress", b"step 7 loss 0.25".ljust(48)), shown.append)()
+    assert shown == ["step 7, loss 0.25"]  # a real line, as the run writes it, is shown
 
 
 @FAST
