@@ -194,7 +194,7 @@ def _shielded():
 def _kill_tree(pid: int) -> None:
     """SIGKILL ``pid``, its process group and every process below it (the sandbox's runs
     live in sessions of their own)."""
-    from mllab.graders.sandbox import _process_table, _tree
+    from mllab.graders.sandbox.budget import process_table as _process_table, tree as _tree
 
     for victim in sorted(_tree({pid}, _process_table())):
         with contextlib.suppress(ProcessLookupError, PermissionError):

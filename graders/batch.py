@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import INTERNAL_HINT, Options, grade
+from mllab.graders.engine import INTERNAL_HINT, Options, grade, with_floor
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -150,8 +150,9 @@ def _refused(student: str, found: str, why: str) -> Entry:
 def output_folders(students: list[str]) -> dict[str, str]:
     """Student -> folder name under OUT: the name itself when it is a plain one, else a
     readable stand-in; names equal but for case get a suffix (case-blind file systems)."""
-    def plain(name: str) -> str:
-        if name.isprintable() and len(name.encode()) <= 200:
+    def plain(name: str) -> str:  # bounded: the folder's files add their own names to it
+        if name.isprintable() and len(name.encode("utf-8", "surrogateescape")) <= 120 and \
+                not name.casefold().startswith("gradebook") and name not in (".", ".."):
             return name
         return re.sub(r"[^\w.@+-]", "_", name)[:60] + "-" + _digest(name)
 
@@ -191,6 +192,7 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     wrote for the same file, lab and settings are kept (unless ``force``), the rest is to
     grade. ``internal-error`` results are always graded again."""
     out = out.resolve()
+    options = with_floor(options)  # one sandbox for the whole class, decided before anyone
     entries = class_entries(folder, lab.id, skip=out)
     plan = ClassPlan(lab, out, options, entries, output_folders([e.student for e in entries]),
                      key=grading_key(lab, options))
@@ -303,8 +305,12 @@ def _grade_here(plan: ClassPlan, jobs: int) -> Iterator[tuple[Entry, Report]]:
 
 
 def _graded_copy(plan: ClassPlan, entry: Entry) -> Path:
-    """Where the bytes read from the class folder are kept, and graded from."""
-    return plan.out / plan.folders[entry.student] / Path(entry.found).name
+    """Where the bytes read from the class folder are kept, and graded from (under the
+    student's own file name when it is a plain, short one)."""
+    name = Path(entry.found).name
+    if not name.isprintable() or len(name.encode("utf-8", "surrogateescape")) > 120:
+        name = "submission.py"
+    return plan.out / plan.folders[entry.student] / name
 
 
 def _store(plan: ClassPlan, entry: Entry, report: Report) -> None:

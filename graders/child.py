@@ -300,8 +300,9 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
 
     answer(f"ready {os.getpid()}")
     while line := sys.stdin.readline():
-        verb, _, name = line.strip().partition(" ")
-        if verb != "run" or not name.isalnum():
+        verb, name, *user = [*line.split(), "", ""][:2] + line.split()[2:3]
+        if verb != "run" or not name.isalnum() or \
+                user and not all(part.isdigit() for part in user[0].split(":")):
             answer("failed")
             continue
         sys.stderr.flush()
@@ -310,6 +311,8 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
         if pid == 0:
             try:
                 os.close(ready)
+                if user:  # the uid of this run's own (mllab runs as root)
+                    os.environ[sandbox.RUN_AS_VAR] = user[0]
                 sandbox.enter_run(root, name, scratch_mb, ready_w)
                 main(["child.py", "grade", sandbox.RUN_DIR])
             except BaseException:  # noqa: BLE001 - the set-up failed: say why, on stderr

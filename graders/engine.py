@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mllab.graders import sandbox
-from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
-                                   read_regular_file, read_status)
+from mllab.graders.outputs import (InvalidOutput, Outputs, read_outputs, read_regular_file,
+                                   read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
                                   Report, SeedRun, metric_text)
 from mllab.labs import Lab
@@ -110,6 +110,9 @@ class Options:
     # evaluation, library) seeds the driver derived from it, one triple per seed
     seed_plan: tuple[tuple[int, int, int], ...] | None = None
     allow_weak_isolation: bool = False  # verified grading on a sandbox that misses items
+    # set for every student of a class (``with_floor``): who runs the learner's code,
+    # "unprivileged" or "grader", decided once with ``isolation``; a floor, never lowered
+    run_as: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -127,9 +130,13 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     started = time.monotonic()
     sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
+    below = options.run_as and sandbox.below_floor(isolation, options.run_as == "unprivileged")
     base = dict(lab=lab.id, file=str(file), mode="verified" if options.verified else "local",
                 isolation=sandbox.describe(isolation),
                 verified=options.verified and not sandbox.weaknesses(isolation))
+    if below:  # never a silently weaker sandbox: not graded, not charged, regraded later
+        return Report(verdict="internal-error", reason=f"grader fault: {below}",
+                      hint=INTERNAL_HINT, seconds=round(time.monotonic() - started, 2), **base)
     try:
         problem = _precheck(file)
         if problem:
@@ -141,6 +148,15 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
                       f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+
+
+def with_floor(options: Options) -> Options:
+    """``options`` for every grading of a class: the isolation level and who runs the
+    learner's code, decided here once, before the first student; a grading that cannot
+    hold them is an ``internal-error``, never a weaker sandbox."""
+    isolation = options.isolation or sandbox.available_isolation()[0]
+    return replace(options, isolation=isolation,
+                   run_as="unprivileged" if sandbox.unprivileged(isolation) else "grader")
 
 
 def _precheck(file: Path) -> tuple[str, str] | None:
@@ -285,7 +301,9 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
 
 def lab_limits(lab: Lab, options: Options) -> sandbox.Limits:
     """The budget of each of the lab's sandboxed runs."""
-    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb)
+    # a run's own folder (tmpfs, counted in no process's memory) holds half its memory budget
+    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb,
+                          disk_mb=min(1024, lab.memory_mb // 2))
 
 
 @dataclass
@@ -378,17 +396,13 @@ def _carried(kept: dict[str, bytes], value: Any) -> Any:
 def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes],
                   keep_as: tuple[str, ...] | None = None) -> None:
     """Read the stage's declared outputs into ``kept`` (bounded, no links, no pickle)."""
-    if names is None:
-        try:
-            names = tuple(sorted(p.name[:-4] for p in outdir.iterdir() if p.name.endswith(".npy")))
-        except OSError:
-            names = ()
+    found = read_outputs(outdir, names)
+    names = tuple(found) if names is None else names
     for name, kept_as in zip(names, keep_as or names, strict=True):
         if kept_as in kept:
             raise ValueError(f"two stages return '{kept_as}'")  # a lab author's slip
-        path = outdir / f"{name}.npy"
-        if os.path.lexists(path):  # else measure() names what is missing, in the learner's terms
-            kept[kept_as] = read_regular_file(path, MAX_ARRAY_BYTES)
+        if name in found:  # else measure() names what is missing, in the learner's terms
+            kept[kept_as] = found[name]
 
 
 def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, job: dict,
@@ -432,9 +446,13 @@ def _training_shown(path: Path, progress: Progress) -> Callable[[], None]:
         except InvalidOutput:
             return
         match = TRAINING_LINE.fullmatch(raw)
-        if match and raw != last["raw"]:
+        try:  # the pattern lets through what float() refuses ("-", "1e", "..")
+            shown = match and f"step {int(match[1])}, loss {metric_text(float(match[2]))}"
+        except ValueError:
+            return
+        if shown and raw != last["raw"]:
             last.update(raw=raw, at=time.monotonic())
-            progress(f"step {int(match[1])}, loss {metric_text(float(match[2]))}")
+            progress(shown)
     return poll
 
 
@@ -485,6 +503,10 @@ def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
 def _problem(child: sandbox.ChildRun, status: dict | None,
              limits: sandbox.Limits) -> tuple[str, str, str, str] | None:
     """(verdict, detail, reason, hint) when the run could not be scored, else None."""
+    if not child.started and (status is None or child.stopped_for):
+        return ("internal-error", "", f"the sandboxed run never reached your code (exit "
+                f"{child.returncode}, {child.stopped_for or 'no status'}): {child.log[-300:]}",
+                INTERNAL_HINT)
     if child.stopped_for == "timeout":
         return ("timeout", "", f"still running after {limits.timeout_s:g}s; stopped",
                 "Look for an endless loop, or a training budget far above the original one.")
@@ -495,8 +517,13 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
         return ("output-limit", "", f"printed more than {limits.output_bytes} bytes",
                 "Print a summary per epoch, not per step.")
     if child.stopped_for == "processes":
-        return ("error", "runtime-error", f"started more than {limits.max_processes} "
-                "processes", "Do not fork processes in a loop; use num_workers=0 if unsure.")
+        return ("error", "too-many-tasks", f"started more than {limits.max_processes} "
+                "processes", TASKS_HINT)
+    capped = _capped(status)
+    if capped:
+        return capped
+    if child.disk_full and (status is None or status["kind"] != "ok"):
+        return ("error", "disk-full", f"filled its folder ({limits.disk_mb} MiB)", _CAPS[1][2])
     if status and status["kind"] == "internal-error":
         return ("internal-error", "", f"grader fault in the sandbox: {status.get('message')}"[:2000],
                 INTERNAL_HINT)
@@ -514,6 +541,26 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
         return ("error", "no-output", f"the process exited (code {child.returncode}) without "
                 "finishing: nothing was graded",
                 "Do not call os._exit() or exit the interpreter; return from your functions.")
+    return None
+
+
+TASKS_HINT = "Do not start processes or threads in a loop; use num_workers=0 if unsure."
+# what a run's own error says when it hit a budget the kernel holds (the run may fake one,
+# but only to its own cost): the task cap (RLIMIT_NPROC: fork or a thread refused), and
+# the disk (its size-limited /tmp, or the largest file it may write)
+_CAPS = (("too-many-tasks", ("can't start new thread", "[Errno 11]"), TASKS_HINT),
+         ("disk-full", ("[Errno 28]", "[Errno 27]", "[Errno 122]"),
+          "Keep what you write small: data stays in memory, checkpoints need not be saved."))
+
+
+def _capped(status: dict | None) -> tuple[str, str, str, str] | None:
+    """The learner-side verdict naming the cap a run's error came from, if any."""
+    if not status or status.get("kind") != "runtime-error":
+        return None
+    message = str(status.get("message", ""))
+    for detail, signs, hint in _CAPS:
+        if any(sign in message for sign in signs):
+            return ("error", detail, message[:2000], hint)
     return None
 
 

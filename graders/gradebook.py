@@ -121,9 +121,9 @@ def metric_columns(lab: Lab) -> list[str]:
 
 def gradebook_csv(lab: Lab, reports: dict[str, Report]) -> str:
     """One row per student: student, verdict, score, max_score, every gating metric's
-    median, seconds, reason. Text from students is made inert for spreadsheets."""
+    median, seconds, reason, the isolation the student was graded at. Text from students is made inert for spreadsheets."""
     columns = ["student", "verdict", "score", "max_score", *metric_columns(lab), "seconds",
-               "reason"]
+               "reason", "isolation"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -133,7 +133,7 @@ def gradebook_csv(lab: Lab, reports: dict[str, Report]) -> str:
         reason = report.reason if earned is not None else f"regrade: {report.reason}"
         writer.writerow([inert(student), report.verdict, "" if earned is None else earned,
                          lab.points, *(medians.get(m, "") for m in metric_columns(lab)),
-                         round(report.seconds, 2), inert(reason)])
+                         round(report.seconds, 2), inert(reason), report.isolation])
     return buffer.getvalue()
 
 

@@ -238,7 +238,8 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     rows = gradebook(out)
     assert list(next(iter(rows.values()))) == ["student", "verdict", "score", "max_score",
-                                               "accuracy", "seconds", "reason"]
+                                               "accuracy", "seconds", "reason",
+                                               "isolation"]
     assert {s: (r["verdict"], float(r["score"])) for s, r in rows.items()} == {
         "ann": ("pass", 100), "ben": ("fail", 40), "cat": ("error", 0)}
     assert 0.3 < float(rows["ben"]["accuracy"]) < 0.9 and rows["cat"]["accuracy"] == ""
