@@ -233,6 +233,8 @@ def _fail(message: str, code: int = 2):
 class _Group(click.Group):
     def invoke(self, ctx):
         try:
+            for problem in labs.problems():  # one bad lab is left out; the others work
+                _warn(problem)
             return super().invoke(ctx)
         except labs.LabError as exc:  # a malformed lab folder: the course's fault, not yours
             _fail(str(exc), code=3)
@@ -248,27 +250,32 @@ def main():
     """Hands-on ML debugging labs: run a broken training setup, fix it, get it graded."""
 
 
-def _ready_labs() -> list:
-    """Every lab a learner may see, easiest first: drafts (skeleton text left) are not."""
+def _ready_labs(drafts: bool = False) -> list:
+    """Every lab a learner may see, easiest first. Drafts (skeleton text left, or not yet
+    validated on 20 seeds: ``Lab.validated``) only with ``drafts``; skeleton text never."""
     from mllab.scaffold import placeholders
 
-    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)))
+    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)
+                               and (drafts or lab.validated)))
 
 
 @main.command("list")
 @workspace_option
+@click.option("--drafts", is_flag=True,
+              help="Also list labs not yet validated on 20 seeds (for their authors).")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def list_labs(workspace, as_json):
+def list_labs(workspace, drafts, as_json):
     """List the labs, easiest first, and your progress on each."""
-    course = _ready_labs()
+    course = _ready_labs(drafts)
     progress = _workspace(workspace).progress([lab.id for lab in course])
     if as_json:
         click.echo(json.dumps([{"id": lab.id, "title": lab.title, "difficulty": lab.difficulty,
-                                "topics": list(lab.topics), "status": progress[lab.id].status}
-                               for lab in course], indent=2))
+                                "topics": list(lab.topics), "status": progress[lab.id].status,
+                                "draft": not lab.validated} for lab in course], indent=2))
         return
     console.print(render.lab_table(course, progress, console.width))
-    console.print(render.course_summary(course, progress, suggested_next(course, progress)))
+    ready = [lab for lab in course if lab.validated]  # a draft is never suggested
+    console.print(render.course_summary(course, progress, suggested_next(ready, progress)))
 
 
 @main.command()
@@ -412,6 +419,14 @@ def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) ->
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
 
+def _authored(lab) -> bool:
+    """Whether this account wrote ``lab`` (`mllab new` remembered its course): its author
+    sees where a fault in the lab's own code is; a learner sees only "internal-error"."""
+    from mllab.scaffold import known_courses
+
+    return lab.folder.parents[1] in known_courses()
+
+
 def _worst_seed(lab, report) -> int:
     """The training seed of the graded seed furthest from the first target missed."""
     failed = [check for check in report.checks if not check.passed] or list(report.checks)
@@ -473,8 +488,8 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
         _device(device)
     try:
         with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
-            result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                           progress=status.update)
+            result = grade(lab, path, Options(device=device, timeout_s=timeout,
+                                              author=_authored(lab)), progress=status.update)
     except KeyboardInterrupt:
         _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
     if as_json:

@@ -95,7 +95,8 @@ def lab_table(labs: list[Lab], progress: dict, width: int) -> Table:
             table.add_section()
         previous = lab.difficulty
         topics = (", ".join(lab.topics),) if width >= WIDE else ()
-        table.add_row(level, lab.id, lab.title, *topics,
+        title = lab.title if lab.validated else f"{lab.title} (draft: not validated)"
+        table.add_row(level, lab.id, title, *topics,
                       Text(status, style=STATUS_STYLE.get(status, "")))
     return table
 

@@ -32,10 +32,16 @@ def new_lab(course: Path, lab_id: str) -> list[Path]:
     if not ID_PATTERN.fullmatch(lab_id):
         raise ScaffoldError(f"{lab_id!r}: use 3-41 lowercase letters, digits and '_', named "
                             "after the symptom (e.g. exploding_gradients)")
+    from mllab.labs import courses
+
     folder = course / "labs" / lab_id
     broken = course / "broken_models" / f"{lab_id}.py"
     if folder.exists() or broken.exists():
         raise ScaffoldError(f"{lab_id} already exists in {course}")
+    taken = [root / "labs" / lab_id for root in courses() if (root / "labs" / lab_id).exists()]
+    if taken:  # two labs of one id would make the id ambiguous in every course
+        raise ScaffoldError(f"{lab_id} already exists in another course ({taken[0]}); "
+                            "choose another id")
     values = {"id": lab_id, "title": lab_id.replace("_", " ").capitalize()}
     skeleton = {name: fill((SKELETON / name).read_text(), values)
                 for name in ("lab.toml", "scenario.md", "debrief.md", "grading.py",

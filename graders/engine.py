@@ -116,6 +116,7 @@ class Options:
         """Graded on seeds derived from a secret (here or by the driver)."""
         return bool(self.secret or self.seed_plan)
     isolation: str | None = None  # None = the strongest available
+    author: bool = False  # the lab's author grades: a grader fault names its file and line
 
 
 Progress = Callable[[str], None]
@@ -139,8 +140,23 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
             runs = _run_seeds(lab, file, options, runner, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
+        where = _lab_frame(lab, exc) if options.author else None
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
-                      f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+                      f"{exc}" + (f" ({where})" if where else ""), hint=INTERNAL_HINT,
+                      seconds=time.monotonic() - started, **base)
+
+
+def _lab_frame(lab: Lab, exc: BaseException) -> str | None:
+    """"FILE, line N: CODE" of the innermost frame of ``exc`` in the lab's own code (its
+    grading.py, say), for its author; None when the fault is not there."""
+    import traceback
+
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(lab.folder.resolve())]
+    if not frames:
+        return None
+    frame = frames[-1]
+    return f"{frame.filename}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
 
 
 def _precheck(file: Path) -> tuple[str, str] | None:

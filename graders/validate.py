@@ -73,7 +73,8 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
                   pairs: tuple[tuple[int, int], ...] | None = None, device: str = "auto",
                   progress: Progress = lambda message: None) -> Row:
     """Grade one of ``lab``'s files on every seed pair (no early stop); compare with ``expected``."""
-    report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device),
+    report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device,
+                                      author=True),
                    progress=progress)
     every_seed = all(run.verdict == expected for run in report.runs)
     distributions, per_seed = {}, {}
