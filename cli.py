@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -631,14 +631,20 @@ def reset(lab, workspace):
 @click.option("--draw", type=int, default=None,
               help="Repeat an earlier --seeds run: the draw number it printed.")
 @device_option
+@click.option("--write", is_flag=True,
+              help="With --seeds 20 or more: record the distributions and margins in each "
+                   "lab's lab.toml (its [calibration] tables), which makes a draft a lab.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def validate(lab_ids, seeds, draw, device, as_json):
+def validate(lab_ids, seeds, draw, device, write, as_json):
     """For instructors: broken files fail and reference fixes pass, on every seed."""
     from dataclasses import asdict
 
-    from mllab.graders.validate import draw_seed_pairs, margins
+    from mllab.graders.validate import (CALIBRATED_SEEDS, WriteError, draw_seed_pairs,
+                                        margins, write_calibration)
     from mllab.graders.validate import validate as validate_lab
 
+    if write and (seeds or 0) < CALIBRATED_SEEDS:
+        _fail(f"--write records a calibration: give --seeds {CALIBRATED_SEEDS} (or more)")
     chosen = lab_ids or labs.all_labs()
     pairs = None
     if seeds:
@@ -658,8 +664,19 @@ def validate(lab_ids, seeds, draw, device, as_json):
     else:
         console.print(render.validation_table(rows))
         console.print(render.margin_table(found))
-        console.print("\n[dim]measured distributions, for each lab.toml:[/]")
-        console.print(render.calibration_toml(rows), highlight=False, markup=False)
+        if not write:
+            console.print("\n[dim]measured distributions (`--write` records them in each "
+                          "lab.toml):[/]")
+            console.print(render.calibration_toml(rows), highlight=False, markup=False)
+    if write:
+        for lab in chosen:
+            try:
+                _say(f"wrote the calibration of {lab.id} into "
+                     f"{write_calibration(lab, rows, found, seeds, draw)}")
+            except WriteError as exc:
+                _warn(str(exc))
+        if not as_json:
+            _say("run `mllab validate` again to check the lab with its calibration")
     sys.exit(0 if all(row.ok for row in rows) else 1)
 
 
@@ -667,21 +684,23 @@ def validate(lab_ids, seeds, draw, device, as_json):
 @click.argument("lab_id")
 @click.option("--course", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Course folder to write into (it holds labs/ and broken_models/).")
-def new(lab_id, course):
+@click.option("--template", type=click.Choice(["sklearn", "torch"]), default="sklearn",
+              show_default=True, help="The skeleton's model: scikit-learn or PyTorch.")
+def new(lab_id, course, template):
     """For instructors: write the skeleton of a new lab."""
     from mllab.scaffold import ScaffoldError, new_lab
 
     try:
-        written = new_lab(Path(course).resolve(), lab_id)
+        written = new_lab(Path(course).resolve(), lab_id, template)
     except ScaffoldError as exc:
         _fail(str(exc))
     console.print("\n".join(f"wrote {path}" for path in written), highlight=False)
-    console.print(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
-                  f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate "
-                  f"{lab_id}` lists what is left (every FILL IN, a second fix, the calibration); "
-                  f"replace the planted bug with yours (see docs/authoring.md). This course is "
-                  f"remembered: every mllab command finds {lab_id}, wherever it runs.",
-                  highlight=False)
+    _say(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
+         f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate {lab_id}` "
+         f"lists what is left (every FILL IN, a second fix), then `mllab validate {lab_id} "
+         f"--seeds 20 --write` records the calibration; replace the planted bug with yours "
+         f"(see docs/authoring.md). Until then it is a draft (`mllab list --drafts`). This "
+         f"course is remembered: every mllab command finds {lab_id}, wherever it runs.")
 
 
 @contextlib.contextmanager
@@ -733,9 +752,16 @@ def _class_progress(total: int, quiet: bool):
               help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--partial-credit", type=click.Choice(labs.PARTIAL_CREDIT), default=None,
+              help="How a fail scores: the checks its medians met, nothing, or the checks met "
+                   "on every seed (default: the lab's [grading] partial_credit, else per-check).")
+@click.option("--grade-unchanged", is_flag=True,
+              help="Grade the starter file handed in unchanged like any other file (by "
+                   "default it is marked unchanged and scores 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
 def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_file,
-                ask_secret, allow_weak_isolation, device, timeout, as_json):
+                ask_secret, allow_weak_isolation, device, timeout, partial_credit,
+                grade_unchanged, as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
     Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
@@ -757,12 +783,15 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
               f"bubblewrap (`apt-get install bubblewrap`; as a normal user, user namespaces must "
               f"be allowed) or pass --allow-weak-isolation to grade anyway (every report then "
               f"says verified: false). Missing: {'; '.join(missing)}")
+    if partial_credit:
+        lab = replace(lab, partial_credit=partial_credit)
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
     options = Options(device=device, secret=secret, timeout_s=timeout,
                       allow_weak_isolation=allow_weak_isolation)
     try:
-        plan = plan_class(lab, folder, out_dir, options, force=force)
+        plan = plan_class(lab, folder, out_dir, options, force=force,
+                          grade_unchanged=grade_unchanged)
         if not plan.entries:
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
         if plan.kept and not as_json:
@@ -772,6 +801,11 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
         with _class_progress(len(plan.todo), quiet=as_json) as advance:
             reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
                                 backend=backend, address=address)
+    except KeyboardInterrupt:
+        graded = sum(r.verdict != "internal-error" for r in plan.reports.values())
+        _fail(f"interrupted (Ctrl-C): {graded} of {len(plan.entries)} results are kept in "
+              f"{plan.out}; run the same command again to grade the other "
+              f"{len(plan.entries) - graded}")
     except OSError as exc:
         _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
     except RayUnavailable as exc:

@@ -272,17 +272,22 @@ def class_table(lab: Lab, reports: dict) -> Table:
     """One row per student: verdict, score, the gating metrics' medians, reason."""
     from rich.text import Text
 
-    from mllab.graders.gradebook import metric_columns, printable, score
+    from mllab.graders.gradebook import metric_columns, printable, score, shown_verdict
 
     mode = next(iter(reports.values())).mode
     table = Table(title=f"{lab.id}: {len(reports)} submission(s), {mode} grading")
-    for column in ("student", "verdict", "score", *metric_columns(lab), "reason", "seconds"):
-        table.add_column(column)
+    table.add_column("student", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("score", no_wrap=True)  # a score cut to `100/1…` reads wrong
+    for column in metric_columns(lab):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", ratio=1)
+    table.add_column("seconds", no_wrap=True, justify="right")
     for student, result in reports.items():
         medians = {check.metric: f"{check.median:.3g}" for check in result.checks}
         earned = score(lab, result)
         # Names and reasons come from students: Text is never read as markup.
-        table.add_row(Text(printable(student)), _verdict(result.verdict),
+        table.add_row(Text(printable(student)), _verdict(shown_verdict(result)),
                       "regrade" if earned is None else f"{earned:g}/{lab.points:g}",
                       *(medians.get(metric, "-") for metric in metric_columns(lab)),
                       Text(printable(result.reason)), f"{result.seconds:.1f}")
@@ -298,6 +303,9 @@ def class_summary(console: Console, lab: Lab, summary) -> None:
     lines = [f"passed: {summary.passed}/{summary.students} ({summary.pass_rate:.0%})"]
     if summary.mean_score is not None:
         lines.append(f"mean score: {summary.mean_score:g}/{lab.points:g}")
+    if summary.unchanged:
+        lines.append(f"handed in the starter file unchanged: {summary.unchanged} (0 points; "
+                     "--grade-unchanged grades them)")
     if summary.failing_check:
         label, count = summary.failing_check
         lines.append(f"most missed check: {label} ({count} fail(s))")

@@ -109,8 +109,8 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     if not lab.calibration:
         rows.append(Row(lab=lab.id, file="lab.toml", role="text", expected="calibrated",
-                        verdict="-", ok=False, reason="no calibration yet: paste the "
-                        "distributions `mllab validate ID --seeds 20` prints into lab.toml", seconds=0.0,
+                        verdict="-", ok=False, reason="no calibration yet: `mllab validate "
+                        f"{lab.id} --seeds 20 --write` records it in lab.toml", seconds=0.0,
                         distributions={}))
     return rows
 
@@ -148,3 +148,63 @@ def margins(lab: Lab, rows: list[Row]) -> list[Margin]:
             stopped_margin=None if best is None else round(-_slack(target, best), 4),
             stopped_file=name))
     return found
+
+
+CALIBRATED_SEEDS = 20  # a lab is validated (no longer a draft) once measured on this many
+
+
+class WriteError(Exception):
+    """The calibration cannot be recorded: too few seeds, a file with the wrong verdict, or a
+    lab.toml whose other content would not survive the rewrite."""
+
+
+def write_calibration(lab: Lab, rows: list[Row], found: list[Margin], seeds: int,
+                      draw: int) -> Path:
+    """Replace the ``[calibration]`` tables at the end of ``lab``'s lab.toml with the
+    distributions measured in ``rows``, headed by how they were measured and the margins
+    ``found``; return the file. Everything else in lab.toml is kept as written."""
+    import tomllib
+
+    from mllab import labs as registry
+    from mllab.render import calibration_toml
+
+    if seeds < CALIBRATED_SEEDS:
+        raise WriteError(f"a calibration needs at least {CALIBRATED_SEEDS} seeds (--seeds "
+                         f"{CALIBRATED_SEEDS}); {seeds} is a quick check, not written")
+    graded = [row for row in rows if row.lab == lab.id and row.role in ("broken", "fix",
+                                                                         "non-fix")]
+    wrong = [row.reason if row.verdict == "-" else f"{row.file} ({row.role}) should "
+             f"{row.expected} on every seed, got {row.verdict}" for row in graded if not row.ok]
+    if wrong or any(row.role == "text" and row.file != "lab.toml" for row in rows
+                    if row.lab == lab.id):
+        raise WriteError(f"{lab.id}: not written: " + ("; ".join(wrong) or
+                         "placeholders are left") + " (every file must get its expected "
+                         "verdict on every seed first)")
+    path = lab.folder / "lab.toml"
+    text = path.read_text()
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("[calibration")),
+                 len(lines))
+    while start and lines[start - 1].startswith("#"):  # its header comment goes too
+        start -= 1
+    kept = "\n".join(lines[:start]).rstrip() + "\n"
+    before = tomllib.loads(text)
+    before.pop("calibration", None)
+    if tomllib.loads(kept) != before:
+        raise WriteError(f"{path}: not written: the [calibration] tables must come last "
+                         "(move them to the end of the file, or delete them)")
+    margin_lines = [f"# {m.metric} {m.target}: worst fix {_number(m.worst_fix)} (margin "
+                    f"{_number(m.fix_margin)}), closest stopped {_number(m.best_stopped)} "
+                    f"(margin {_number(m.stopped_margin)}, {m.stopped_file or '-'})"
+                    for m in found if m.lab == lab.id]
+    header = [f"# Measured with `mllab validate {lab.id} --seeds {seeds} --draw {draw}` "
+              f"(written by --write): metric = [mean, min, max].",
+              "# Margins, over every seed (worst fix / closest file each target stops):",
+              *margin_lines]
+    path.write_text(kept + "\n" + "\n".join(header) + "\n" + calibration_toml(graded) + "\n")
+    registry._labs_of.cache_clear()  # a later lookup in this process reads the new tables
+    return path
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"

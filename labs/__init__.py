@@ -24,6 +24,9 @@ BUILTIN_COURSE = Path(__file__).resolve().parent.parent
 COURSES_VAR = "MLLAB_COURSES"
 
 OPERATORS = (">=", "<=", "between")
+# how a fail scores in a gradebook: the points of the checks its medians met, nothing, or
+# the points of the checks it met on every seed (graders/gradebook.py)
+PARTIAL_CREDIT = ("per-check", "all-or-nothing", "minimum")
 
 
 class LabError(Exception):
@@ -86,6 +89,7 @@ class Lab:
     calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
     points: float = 100.0  # a pass's score in a gradebook; a fail scores its met checks' points
     curves: tuple[str, ...] = ()  # what `run` and `diagnose` plot (graders/curves.py)
+    partial_credit: str = "per-check"  # how a fail scores: one of PARTIAL_CREDIT
 
     @property
     def broken_file(self) -> Path:
@@ -140,6 +144,12 @@ def _curves(raw, where: str) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"{where}: unknown curves {unknown}; known: {', '.join(CURVE_NAMES)}")
     return tuple(raw)
+
+
+def _choice(value, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{where} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 def _target(raw: dict, where: str) -> Target:
@@ -198,6 +208,8 @@ def load(folder: Path) -> Lab:
             calibration=raw.get("calibration", {}),
             points=points,
             curves=_curves(raw.get("curves", []), where),
+            partial_credit=_choice(grading.get("partial_credit", "per-check"),
+                                   PARTIAL_CREDIT, f"{where}: [grading] partial_credit"),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc

@@ -77,3 +77,36 @@ def test_new_refuses_a_taken_id_and_a_bad_one(mllab, skeleton):
     assert again.exit_code == 2 and "already exists" in again.output
     bad = mllab("new", "Bad-Id")
     assert bad.exit_code == 2 and "lowercase" in bad.output
+
+
+def test_write_needs_a_calibration_run(mllab):
+    result = mllab("validate", "tiny_lab", "--seeds", "3", "--write")
+    assert result.exit_code == 2 and "--seeds 20" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", ["sklearn", "torch"])
+def test_each_template_validates_once_filled_in(mllab, tmp_path, template):
+    """As docs/authoring.md says: fill every FILL IN, add a second fix, record the
+    calibration with `validate --seeds 20 --write`; then `validate` passes and the lab is
+    no longer a draft."""
+    course = tmp_path / "course"
+    course.mkdir()
+    lab_id = f"probe_{template}"
+    assert mllab("new", lab_id, "--template", template, cwd=course).exit_code == 0
+    folder = course / "labs" / lab_id
+    for path in [*folder.glob("*.*"), course / "broken_models" / f"{lab_id}.py"]:
+        path.write_text(path.read_text().replace("FILL IN", "Written"))
+    fix = (folder / "fixes" / "all_features.py").read_text()
+    second = fix.replace("Reference fix: read every column", "Reference fix: every column, "
+                         "wider").replace("hidden: int = 16", "hidden: int = 32")
+    (folder / "fixes" / "all_features_again.py").write_text(second)
+    assert lab_id not in mllab("list").output
+    written = mllab("validate", lab_id, "--seeds", "20", "--write")
+    assert "wrote the calibration" in written.output, written.output
+    toml = (folder / "lab.toml").read_text()
+    assert "--seeds 20 --draw" in toml and "worst fix" in toml
+    assert f"[calibration.{lab_id}]" in toml and "[calibration.all_features_again]" in toml
+    checked = mllab("validate", lab_id)
+    assert checked.exit_code == 0, checked.output
+    assert lab_id in mllab("list").output
