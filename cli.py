@@ -32,14 +32,20 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from types import SimpleNamespace
 
-import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
+try:
+    import click
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-from mllab import labs, render
-from mllab.render import inert
-from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
+    from mllab import labs, render
+    from mllab.render import inert
+    from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
+except ImportError as _missing:  # `python cli.py` from a clone without the dependencies
+    sys.exit(f"mllab: {_missing.name or _missing} is not installed; install mllab and its "
+             f"dependencies first: python3 -m venv .venv && .venv/bin/pip install -e . "
+             f"(in {Path(__file__).resolve().parent}), then .venv/bin/mllab or "
+             f".venv/bin/python cli.py")
 
 console = Console()
 errors = Console(stderr=True)
@@ -70,6 +76,8 @@ class LabId(click.ParamType):
 
 
 LAB = LabId()
+MAX_SEED = 10**9  # team scripts add small offsets; numpy's legacy seeding stops at 2**32 - 1
+TIMEOUT = click.FloatRange(1, 24 * 3600)  # seconds per sandboxed run
 workspace_option = click.option(
     "--workspace", type=click.Path(file_okay=False), default=None,
     help="Workspace folder (default: $MLLAB_WORKSPACE, else ./mllab-work).")
@@ -226,7 +234,13 @@ def _warn(message: str) -> None:
 
 
 def _fail(message: str, code: int = 2):
-    errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
+    """End the command with ``message``: one line on stderr, or, for a command asked for
+    ``--json``, a JSON object on stdout (a script reading it gets JSON either way)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):
+        click.echo(json.dumps({"error": message, "exit_code": code}))
+    else:
+        errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
     sys.exit(code)
 
 
@@ -325,7 +339,8 @@ def start(lab, workspace, force):
 @workspace_option
 @file_option("Run")
 @device_option
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="The data's seed.")
 @click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
 def run(lab, workspace, file, device, seed, no_diagnose):
     """Run your copy the way the team would, so the symptom shows, then say what we noticed."""
@@ -475,7 +490,8 @@ def _next_hint(ws: Workspace, lab) -> None:
 @workspace_option
 @file_option("Grade")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
 def submit(lab, workspace, file, device, timeout, as_json, quiet):
@@ -515,7 +531,7 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
 @workspace_option
 @file_option("Watch")
 @device_option
-@click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between looks at the file.")
 def watch(lab, workspace, file, device, poll):
     """Grade your copy again each time you save it.
@@ -625,10 +641,10 @@ def reset(lab, workspace):
 
 @main.command()
 @click.argument("lab_ids", nargs=-1, type=LAB)
-@click.option("--seeds", type=int, default=None,
+@click.option("--seeds", type=click.IntRange(1, 1000), default=None,
               help="Grade on N random (training, evaluation) seed pairs instead of the lab's "
                    "own seeds (e.g. 20 to calibrate).")
-@click.option("--draw", type=int, default=None,
+@click.option("--draw", type=click.IntRange(0, 2**48 - 1), default=None,
               help="Repeat an earlier --seeds run: the draw number it printed.")
 @device_option
 @click.option("--write", is_flag=True,
@@ -734,7 +750,7 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Where the gradebook and each student's results go "
                    "(default: FOLDER-LAB-grades beside FOLDER).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Submissions graded at once (default: one per usable core, as memory allows).")
 @click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
@@ -751,7 +767,8 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--allow-weak-isolation", is_flag=True,
               help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
 @click.option("--partial-credit", type=click.Choice(labs.PARTIAL_CREDIT), default=None,
               help="How a fail scores: the checks its medians met, nothing, or the checks met "
                    "on every seed (default: the lab's [grading] partial_credit, else per-check).")

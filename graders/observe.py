@@ -62,7 +62,9 @@ def observe(lab: Lab, file: Path, device: str = "cpu", seed: int = 0,
                            cwd=workdir, env=_child_env(workdir), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=timeout_s or lab.timeout_s * 2)
         except subprocess.TimeoutExpired:
-            raise ObserveError(f"the run took longer than {timeout_s or lab.timeout_s * 2:g}s") \
+            raise ObserveError(f"the run was still going after {timeout_s or lab.timeout_s * 2:g}s "
+                               "(twice the lab's limit per run), so it was stopped: look for an "
+                               "endless loop, or a training budget far above the original one") \
                 from None
         status = _json(workdir / "status.json")
         if status.get("kind") != "ok":
