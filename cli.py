@@ -47,8 +47,10 @@ except ImportError as _missing:  # `python cli.py` from a clone without the depe
              f"(in {Path(__file__).resolve().parent}), then .venv/bin/mllab or "
              f".venv/bin/python cli.py")
 
-console = Console()
-errors = Console(stderr=True)
+# Into a pipe or a file, lines are written whole (no wrapping, no cropping): a diff or a
+# log line stays as it is; a terminal gets text wrapped at word boundaries.
+console = Console(soft_wrap=not sys.stdout.isatty())
+errors = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 class LabId(click.ParamType):
@@ -70,7 +72,8 @@ class LabId(click.ParamType):
             self.fail(str(exc), param, ctx)
         left = placeholders(lab) if ctx is None or ctx.command.name != "validate" else []
         if left:  # skeleton text never reaches a learner
-            self.fail(f"{lab.id} is still being written ({len(left)} placeholder(s) left, e.g. "
+            self.fail(f"{lab.id} is still being written ({len(left)} placeholder"
+                      f"{'s' * (len(left) != 1)} left, e.g. "
                       f"{left[0]}); `mllab validate {lab.id}` lists them", param, ctx)
         return lab
 
@@ -442,14 +445,17 @@ def _authored(lab) -> bool:
     return lab.folder.parents[1] in known_courses()
 
 
-def _worst_seed(lab, report) -> int:
-    """The training seed of the graded seed furthest from the first target missed."""
+def _worst_seed(lab, report) -> tuple[int, int]:
+    """(its number from 1, its training seed) of the graded seed furthest from the first
+    target missed."""
     failed = [check for check in report.checks if not check.passed] or list(report.checks)
-    runs = [run for run in report.runs if failed and failed[0].metric in run.metrics]
+    runs = [(number, run) for number, run in enumerate(report.runs, start=1)
+            if failed and failed[0].metric in run.metrics]
     if not runs:
-        return lab.seeds[0]
+        return 1, lab.seeds[0]
     target = next(t for t in lab.targets if t.metric == failed[0].metric)
-    return max(runs, key=lambda run: target.shortfall(run.metrics[target.metric])).seed
+    number, run = max(runs, key=lambda item: target.shortfall(item[1].metrics[target.metric]))
+    return number, run.seed
 
 
 @main.command()
@@ -519,10 +525,11 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
     elif result.verdict == "fail" and not as_json:
-        seed = _worst_seed(lab, result)
+        number, seed = _worst_seed(lab, result)
         _noticed_after(lab, path, ws, _device(device), "the grade failed, so we traced one more run "
-                       f"of your functions on the training data of its worst seed (seed {seed}; "
-                       "not part of the grade)", seed=seed)
+                       f"of your functions on the training data of its worst seed (seed "
+                       f"{number}/{len(result.runs)}, data seed {seed}; not part of the grade)",
+                       seed=seed)
     sys.exit(result.exit_code)
 
 
@@ -616,8 +623,14 @@ def debrief(lab, workspace):
 @workspace_option
 @click.option("--give-up", is_flag=True,
               help="Show it before you pass (recorded as giving up in your progress).")
-def solution(lab, workspace, give_up):
+@click.option("--fix", "only", default=None, metavar="NAME",
+              help="Only this reference fix (`> fix.diff` then applies with `git apply` in "
+                   "your workspace).")
+def solution(lab, workspace, give_up, only):
     """Show the reference fixes as diffs against the broken file (after a pass)."""
+    names = [fix.stem for fix in lab.fixes()]
+    if only is not None and only not in names:
+        _fail(f"{lab.id} has no reference fix called {only!r}; its fixes: {', '.join(names)}")
     ws = _workspace(workspace)
     if not ws.unlocked(lab.id):
         if not give_up:
@@ -625,7 +638,7 @@ def solution(lab, workspace, give_up):
                   f"helps, and `mllab solution {lab.id} --give-up` shows it now (recorded as "
                   "giving up)")
         ws.mark(lab.id, "gave-up")
-    render.solution(console, lab)
+    render.solution(console, lab, only)
 
 
 @main.command()
@@ -791,6 +804,7 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
+    from mllab.graders.report import counted
     from mllab.graders.ray_backend import RayUnavailable
 
     secret = _secret(secret, secret_file, ask_secret)
@@ -812,7 +826,7 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
         if not plan.entries:
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
         if plan.kept and not as_json:
-            console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
+            console.print(f"{counted(len(plan.kept), 'student')} already graded in {plan.out} keep their "
                           "result (--force grades them again)", markup=False, highlight=False,
                           soft_wrap=True)
         with _class_progress(len(plan.todo), quiet=as_json) as advance:

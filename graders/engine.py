@@ -34,7 +34,7 @@ from mllab.graders import sandbox
 from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
                                    read_regular_file, read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
-                                  Report, SeedRun, metric_text)
+                                  Report, SeedRun, counted, metric_text, significant)
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
@@ -543,7 +543,7 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
         return Report(verdict=problem.verdict, reason=reason, hint=problem.hint,
                       seconds=round(seconds, 2), runs=tuple(runs), **base)
     checks = tuple(_check(target, runs, lab.tolerated_failures) for target in lab.targets)
-    shown = {name: round(float(statistics.median(r.metrics[name] for r in runs)), 4)
+    shown = {name: significant(float(statistics.median(r.metrics[name] for r in runs)))
              for name in lab.shown}
     failed_seeds = sum(r.verdict == "fail" for r in runs)
     failed = [c for c in checks if not c.passed]
@@ -551,22 +551,24 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
     if failed:
         first = failed[0]
         reason = (f"{first.label}: {metric_text(first.median)} (target {first.target}), "
-                  f"median of {len(runs)} seed(s)")
+                  + ("on its only seed" if len(runs) == 1 else f"median of {len(runs)} seeds"))
         return Report(verdict="fail", reason=reason, hint=first.advice, **common)
     if failed_seeds > lab.tolerated_failures:
         worst_check = max(checks, key=lambda c: c.misses)
         reason = (f"{failed_seeds} of {len(runs)} seeds missed a target "
-                  f"(at most {lab.tolerated_failures} may)")
+                  f"(at most {lab.tolerated_failures} may)")  # failed_seeds >= 2 here
         return Report(verdict="fail", reason=reason, hint=worst_check.advice, **common)
-    reason = f"all {len(checks)} checks met on {len(runs) - failed_seeds} of {len(runs)} seeds"
+    met = "the 1 check" if len(checks) == 1 else f"all {len(checks)} checks"
+    reason = f"{met} met on {len(runs) - failed_seeds} of {counted(len(runs), 'seed')}"
     return Report(verdict="pass", reason=reason, hint="", **common)
 
 
 def _check(target, runs: list[SeedRun], tolerated: int) -> CheckResult:
-    values = tuple(round(float(r.metrics[target.metric]), 4) for r in runs)
-    median = float(statistics.median(values))
-    misses = sum(not target.passes(v) for v in values)
+    """Judged on the values measured; rounded (to significant digits) only for showing."""
+    measured = [float(r.metrics[target.metric]) for r in runs]
+    median = float(statistics.median(measured))
+    misses = sum(not target.passes(v) for v in measured)
     return CheckResult(metric=target.metric, label=target.label, target=target.describe(),
-                       values=values, median=round(median, 4),
+                       values=tuple(map(significant, measured)), median=significant(median),
                        passed=target.passes(median) and misses <= tolerated, misses=misses,
-                       shortfall=round(target.shortfall(median), 4), advice=target.advice)
+                       shortfall=significant(target.shortfall(median)), advice=target.advice)

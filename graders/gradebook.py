@@ -17,7 +17,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from mllab.graders.report import ERROR_KINDS, PROBLEMS, Report
+from mllab.graders.report import ERROR_KINDS, PROBLEMS, Report, counted, seeds_text
 from mllab.labs import Lab
 
 REGRADE = ("mllab could not grade this submission: a fault in mllab, not in the code. "
@@ -117,8 +117,7 @@ def _summary_output(report: Report) -> str:
     if report.hint:
         lines.append(f"next step: {report.hint}")
     if report.runs:
-        lines.append("seeds: " + ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)"
-                                           for r in report.runs))
+        lines.append(f"seeds: {seeds_text(report)}")
     lines.append(f"mode: {report.mode}; isolation: {report.isolation}")
     return "\n".join(lines)
 
@@ -128,7 +127,7 @@ def _check_output(report: Report, index: int, ok: bool) -> str:
         return f"not measured: {report.verdict}: {report.reason}"
     check = report.checks[index]
     text = (f"{check.label}: {check.median:.4g} (target {check.target}), median of "
-            f"{len(check.values)} seed(s): " + " ".join(f"{v:.4g}" for v in check.values))
+            f"{counted(len(check.values), 'seed')}: " + " ".join(f"{v:.4g}" for v in check.values))
     if not ok:
         text += f"\nnext step: {check.advice}"
     return text

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mllab.graders.engine import Options, Progress, grade
+from mllab.graders.report import counted, significant
 from mllab.labs import Lab, Target
 
 MIN_FIXES = 2
@@ -80,9 +81,9 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
     distributions, per_seed = {}, {}
     for name in sorted({name for run in report.runs for name in run.metrics}):
         values = [run.metrics[name] for run in report.runs if name in run.metrics]
-        per_seed[name] = tuple(round(v, 4) for v in values)
-        distributions[name] = (round(statistics.fmean(values), 4), round(min(values), 4),
-                               round(max(values), 4))
+        per_seed[name] = tuple(map(significant, values))
+        distributions[name] = (significant(statistics.fmean(values)), significant(min(values)),
+                               significant(max(values)))
     return Row(lab=lab.id, file=file.name, role=role, expected=expected,
                verdict=report.verdict, ok=report.verdict == expected and every_seed,
                reason=report.reason, seconds=report.seconds, distributions=distributions,
@@ -105,7 +106,7 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
                                   progress(f"{name}: {message}")))
     if len(lab.fixes()) < MIN_FIXES:
         rows.append(Row(lab=lab.id, file="fixes/", role="fix", expected="pass", verdict="-",
-                        ok=False, reason=f"{len(lab.fixes())} reference fix(es); a lab needs at "
+                        ok=False, reason=f"{counted(len(lab.fixes()), 'reference fix', 'reference fixes')}; a lab needs at "
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     if not lab.calibration:
         rows.append(Row(lab=lab.id, file="lab.toml", role="text", expected="calibrated",
@@ -143,9 +144,9 @@ def margins(lab: Lab, rows: list[Row]) -> list[Margin]:
         best, name = max(stopped, key=lambda item: _slack(target, item[0]), default=(None, ""))
         found.append(Margin(
             lab=lab.id, metric=target.metric, target=target.describe(), worst_fix=worst,
-            fix_margin=None if worst is None else round(_slack(target, worst), 4),
+            fix_margin=None if worst is None else significant(_slack(target, worst)),
             best_stopped=best,
-            stopped_margin=None if best is None else round(-_slack(target, best), 4),
+            stopped_margin=None if best is None else significant(-_slack(target, best)),
             stopped_file=name))
     return found
 

@@ -256,7 +256,7 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
     assert all(t["status"] == "failed" and "not measured" in t["output"] for t in cat["tests"])
 
     assert "passed: 1/3 (33%)" in result.output
-    assert "most missed check: accuracy (1 fail(s))" in result.output
+    assert "most missed check: accuracy (1 fail)" in result.output
     assert "error (syntax-error) 1" in result.output and "slowest:" in result.output
 
 
