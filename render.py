@@ -259,35 +259,46 @@ def report(console: Console, result) -> None:
 
 
 def validation_table(rows) -> Table:
+    """One row per file: its role, the verdict it got (a broken file and a non-fix should
+    fail, a fix pass), ok, the gating metrics' mean [min, max]; legible at 80 columns."""
     from mllab.graders.report import metric_text
 
-    table = Table(title="mllab validate")
-    for column in ("lab", "file", "role", "expected", "got", "ok", "gating metrics mean [min, max]",
-                   "seconds"):
-        table.add_column(column)
+    several = len({row.lab for row in rows}) > 1
+    title = "mllab validate" + ("" if several or not rows else f": {rows[0].lab}")
+    table = Table(title=title)
+    if several:
+        table.add_column("lab", overflow="fold")
+    table.add_column("file", overflow="fold", ratio=2)
+    table.add_column("role", no_wrap=True)
+    table.add_column("got", no_wrap=True)
+    table.add_column("ok", no_wrap=True)
+    table.add_column("mean [min, max]", overflow="fold", ratio=3)
+    table.add_column("s", no_wrap=True, justify="right")
     for row in rows:
         stats = "; ".join(f"{name} {metric_text(mean, 3)} [{metric_text(low, 3)}, "
                           f"{metric_text(high, 3)}]"
                           for name, (mean, low, high) in row.distributions.items())
-        table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
-                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or Text(inert(row.reason)),
-                      f"{row.seconds:.1f}")
+        table.add_row(*([row.lab] if several else []), row.file, row.role,
+                      _verdict(row.verdict), "[green]yes[/]" if row.ok else "[red]NO[/]",
+                      stats or Text(inert(row.reason)), f"{row.seconds:.0f}")
     return table
 
 
 def margin_table(margins) -> Table:
     """Per gating target: how far the worst fix and the closest stopped non-fix sit from it."""
-    table = Table(title="margins (worst fix / closest file each target stops, over all seeds)")
-    for column in ("lab", "metric", "target", "worst fix", "fix margin", "closest stopped",
-                   "its margin", "file"):
-        table.add_column(column)
+    table = Table(title="margins over all seeds (distance from the target)")
+    for column in ("metric", "target", "worst fix", "closest file it stops"):
+        table.add_column(column, overflow="fold")
 
     def number(value) -> str:
         return "-" if value is None else f"{value:.4g}"
 
+    several = len({m.lab for m in margins}) > 1
     for m in margins:
-        table.add_row(m.lab, m.metric, m.target, number(m.worst_fix), number(m.fix_margin),
-                      number(m.best_stopped), number(m.stopped_margin), m.stopped_file or "-")
+        table.add_row(f"{m.lab}: {m.metric}" if several else m.metric, m.target,
+                      f"{number(m.worst_fix)} ({number(m.fix_margin)})",
+                      "-" if m.best_stopped is None else
+                      f"{number(m.best_stopped)} ({number(m.stopped_margin)}, {m.stopped_file})")
     return table
 
 
