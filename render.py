@@ -63,15 +63,15 @@ def labelled(label: str, text: str | Text, style: str = "bold") -> "Labelled":
 class Labelled:
     """A label followed by text wrapped whole at word boundaries, continuation lines
     indented under the text (a hanging indent; under the label's start, indented, when the
-    label takes more than a third of the width), with no trailing spaces to copy. Off a
-    terminal (a pipe, a file, a log) it is one unwrapped line."""
+    label takes more than a third of the width), with no trailing spaces to copy. Printed
+    with ``soft_wrap`` (the CLI's console into a pipe, a file, a log) it is one line."""
 
     def __init__(self, label: str, text: Text, style: str):
         self.label, self.text, self.style = label, text, style
 
     def __rich_console__(self, console: Console, options):
         lead = Text(f"{self.label} ", style=self.style)
-        if not console.is_terminal:
+        if options.no_wrap:  # printed with soft_wrap: the CLI's console off a terminal
             yield Segment(lead.plain + self.text.plain + "\n")
             return
         indent = cell_len(self.label) + 1
@@ -211,9 +211,10 @@ def solution(console: Console, lab: Lab, only: str | None = None) -> None:
             shown, lexer = fix.read_text(), "python"
         else:
             note = ""
+            names = (f"a/{lab.id}.py", f"b/{lab.id}.py") if plain else \
+                (f"{lab.id}.py (broken)", f"{lab.id}.py ({fix.stem})")
             shown, lexer = "".join(difflib.unified_diff(
-                broken, fixed.splitlines(keepends=True), fromfile=f"a/{lab.id}.py",
-                tofile=f"b/{lab.id}.py")), "diff"
+                broken, fixed.splitlines(keepends=True), *names)), "diff"
         if plain:
             comment = [f"{fix.stem}: {about}" if about else fix.stem] + ([note] if note else [])
             console.file.write("".join(f"# {line}\n" for line in comment) + shown)

@@ -550,8 +550,11 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
     common = dict(checks=checks, shown=shown, runs=tuple(runs), seconds=round(seconds, 2), **base)
     if failed:
         first = failed[0]
+        # the seeds' values beside their median: a median of counts (2 and 3 stands) is 2.5
+        each = ", ".join(metric_text(v) for v in first.values)
         reason = (f"{first.label}: {metric_text(first.median)} (target {first.target}), "
-                  + ("on its only seed" if len(runs) == 1 else f"median of {len(runs)} seeds"))
+                  + ("on its only seed" if len(runs) == 1 else
+                     f"median of {len(runs)} seeds ({each})"))
         return Report(verdict="fail", reason=reason, hint=first.advice, **common)
     if failed_seeds > lab.tolerated_failures:
         worst_check = max(checks, key=lambda c: c.misses)
