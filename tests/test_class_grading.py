@@ -604,3 +604,29 @@ def test_ctrl_c_says_what_is_kept_and_that_a_rerun_continues(tmp_path, monkeypat
     said = " ".join(result.output.split())
     assert "2 of 3 results are kept" in said and "run the same command again" in said
     assert "grade the other 1" in said
+
+
+def test_unchanged_means_whitespace_aside_and_nothing_else():
+    """Fuzzed: an editor's whitespace changes keep the starter "unchanged"; any other
+    character added anywhere makes it a submission of its own."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mllab.graders.gradebook import same_as_starter
+
+    starter = (COURSE / "broken_models" / "tiny_lab.py").read_bytes()
+    lines = starter.split(b"\n")
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from([b"", b" ", b"\t", b"  \r"]), min_size=len(lines),
+                    max_size=len(lines)),
+           st.booleans(), st.integers(0, len(lines) - 1), st.sampled_from(b"#x0(=;"))
+    def check(trailing, crlf, where, extra):
+        edited = [line + tail for line, tail in zip(lines, trailing)]
+        text = (b"\r\n" if crlf else b"\n").join(edited) + b"\n\n"
+        assert same_as_starter(text, starter)
+        changed = list(edited)
+        changed[where] = changed[where] + b" " + bytes([extra])
+        assert not same_as_starter(b"\n".join(changed), starter)
+
+    check()
