@@ -55,7 +55,7 @@ def test_untouched_skeleton_is_real_and_validate_lists_what_is_left(mllab, skele
     left = [row["reason"] for row in rows if row["role"] == "text" or row["file"] == "fixes/"]
     for where in ("lab.toml: topics[0]", "lab.toml: summary", "lab.toml: hints[2]",
                   "lab.toml: grading.targets[0].advice", "scenario.md: line 3",
-                  "debrief.md: line 3", f"{LAB_ID}.py: line 3", "1 reference fix(es)",
+                  "debrief.md: line 3", f"{LAB_ID}.py: line 3", "1 reference fix;",
                   "no calibration yet"):
         assert any(where in reason for reason in left), (where, left)
 
