@@ -28,21 +28,29 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from types import SimpleNamespace
 
-import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
+try:
+    import click
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-from mllab import labs, render
-from mllab.render import inert
-from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
+    from mllab import labs, render
+    from mllab.render import inert
+    from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
+except ImportError as _missing:  # `python cli.py` from a clone without the dependencies
+    sys.exit(f"mllab: {_missing.name or _missing} is not installed; install mllab and its "
+             f"dependencies first: python3 -m venv .venv && .venv/bin/pip install -e . "
+             f"(in {Path(__file__).resolve().parent}), then .venv/bin/mllab or "
+             f".venv/bin/python cli.py")
 
-console = Console()
-errors = Console(stderr=True)
+# Into a pipe or a file, lines are written whole (no wrapping, no cropping): a diff or a
+# log line stays as it is; a terminal gets text wrapped at word boundaries.
+console = Console(soft_wrap=not sys.stdout.isatty())
+errors = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 class LabId(click.ParamType):
@@ -64,12 +72,15 @@ class LabId(click.ParamType):
             self.fail(str(exc), param, ctx)
         left = placeholders(lab) if ctx is None or ctx.command.name != "validate" else []
         if left:  # skeleton text never reaches a learner
-            self.fail(f"{lab.id} is still being written ({len(left)} placeholder(s) left, e.g. "
+            self.fail(f"{lab.id} is still being written ({len(left)} placeholder"
+                      f"{'s' * (len(left) != 1)} left, e.g. "
                       f"{left[0]}); `mllab validate {lab.id}` lists them", param, ctx)
         return lab
 
 
 LAB = LabId()
+MAX_SEED = 10**9  # team scripts add small offsets; numpy's legacy seeding stops at 2**32 - 1
+TIMEOUT = click.FloatRange(1, 24 * 3600)  # seconds per sandboxed run
 workspace_option = click.option(
     "--workspace", type=click.Path(file_okay=False), default=None,
     help="Workspace folder (default: $MLLAB_WORKSPACE, else ./mllab-work).")
@@ -226,13 +237,21 @@ def _warn(message: str) -> None:
 
 
 def _fail(message: str, code: int = 2):
-    errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
+    """End the command with ``message``: one line on stderr, or, for a command asked for
+    ``--json``, a JSON object on stdout (a script reading it gets JSON either way)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):
+        click.echo(json.dumps({"error": message, "exit_code": code}))
+    else:
+        errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
     sys.exit(code)
 
 
 class _Group(click.Group):
     def invoke(self, ctx):
         try:
+            for problem in labs.problems():  # one bad lab is left out; the others work
+                _warn(problem)
             return super().invoke(ctx)
         except labs.LabError as exc:  # a malformed lab folder: the course's fault, not yours
             _fail(str(exc), code=3)
@@ -248,27 +267,32 @@ def main():
     """Hands-on ML debugging labs: run a broken training setup, fix it, get it graded."""
 
 
-def _ready_labs() -> list:
-    """Every lab a learner may see, easiest first: drafts (skeleton text left) are not."""
+def _ready_labs(drafts: bool = False) -> list:
+    """Every lab a learner may see, easiest first. Drafts (skeleton text left, or not yet
+    validated on 20 seeds: ``Lab.validated``) only with ``drafts``; skeleton text never."""
     from mllab.scaffold import placeholders
 
-    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)))
+    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)
+                               and (drafts or lab.validated)))
 
 
 @main.command("list")
 @workspace_option
+@click.option("--drafts", is_flag=True,
+              help="Also list labs not yet validated on 20 seeds (for their authors).")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def list_labs(workspace, as_json):
+def list_labs(workspace, drafts, as_json):
     """List the labs, easiest first, and your progress on each."""
-    course = _ready_labs()
+    course = _ready_labs(drafts)
     progress = _workspace(workspace).progress([lab.id for lab in course])
     if as_json:
         click.echo(json.dumps([{"id": lab.id, "title": lab.title, "difficulty": lab.difficulty,
-                                "topics": list(lab.topics), "status": progress[lab.id].status}
-                               for lab in course], indent=2))
+                                "topics": list(lab.topics), "status": progress[lab.id].status,
+                                "draft": not lab.validated} for lab in course], indent=2))
         return
     console.print(render.lab_table(course, progress, console.width))
-    console.print(render.course_summary(course, progress, suggested_next(course, progress)))
+    ready = [lab for lab in course if lab.validated]  # a draft is never suggested
+    console.print(render.course_summary(course, progress, suggested_next(ready, progress)))
 
 
 @main.command()
@@ -324,7 +348,8 @@ def start(lab, workspace, force):
 @workspace_option
 @file_option("Run")
 @device_option
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="The data's seed.")
 @click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
 def run(lab, workspace, file, device, seed, no_diagnose):
     """Run your copy the way the team would, so the symptom shows, then say what we noticed."""
@@ -425,14 +450,25 @@ def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) ->
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
 
-def _worst_seed(lab, report) -> int:
-    """The training seed of the graded seed furthest from the first target missed."""
+def _authored(lab) -> bool:
+    """Whether this account wrote ``lab`` (`mllab new` remembered its course): its author
+    sees where a fault in the lab's own code is; a learner sees only "internal-error"."""
+    from mllab.scaffold import known_courses
+
+    return lab.folder.parents[1] in known_courses()
+
+
+def _worst_seed(lab, report) -> tuple[int, int]:
+    """(its number from 1, its training seed) of the graded seed furthest from the first
+    target missed."""
     failed = [check for check in report.checks if not check.passed] or list(report.checks)
-    runs = [run for run in report.runs if failed and failed[0].metric in run.metrics]
+    runs = [(number, run) for number, run in enumerate(report.runs, start=1)
+            if failed and failed[0].metric in run.metrics]
     if not runs:
-        return lab.seeds[0]
+        return 1, lab.seeds[0]
     target = next(t for t in lab.targets if t.metric == failed[0].metric)
-    return max(runs, key=lambda run: target.shortfall(run.metrics[target.metric])).seed
+    number, run = max(runs, key=lambda item: target.shortfall(item[1].metrics[target.metric]))
+    return number, run.seed
 
 
 @main.command()
@@ -473,7 +509,8 @@ def _next_hint(ws: Workspace, lab) -> None:
 @workspace_option
 @file_option("Grade")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
 def submit(lab, workspace, file, device, timeout, as_json, quiet):
@@ -492,10 +529,11 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     if result.verdict == "pass" and not as_json:
         _after_pass(ws, lab)
     elif result.verdict == "fail" and not as_json:
-        seed = _worst_seed(lab, result)
+        number, seed = _worst_seed(lab, result)
         _noticed_after(lab, path, ws, _device(device), "the grade failed, so we traced one more run "
-                       f"of your functions on the training data of its worst seed (seed {seed}; "
-                       "not part of the grade)", seed=seed)
+                       f"of your functions on the training data of its worst seed (seed "
+                       f"{number}/{len(result.runs)}, data seed {seed}; not part of the grade)",
+                       seed=seed)
     sys.exit(result.exit_code)
 
 
@@ -508,7 +546,8 @@ def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: b
         _device(device)
     try:
         with _status(f"grading {path.name}", quiet=quiet) as status:
-            return grade(lab, path, Options(device=device, timeout_s=timeout),
+            return grade(lab, path, Options(device=device, timeout_s=timeout,
+                                            author=_authored(lab)),
                          progress=status.update)
     except KeyboardInterrupt:
         _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
@@ -519,7 +558,7 @@ def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: b
 @workspace_option
 @file_option("Watch")
 @device_option
-@click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between looks at the file.")
 def watch(lab, workspace, file, device, poll):
     """Grade your copy again each time you save it.
@@ -604,8 +643,14 @@ def debrief(lab, workspace):
 @workspace_option
 @click.option("--give-up", is_flag=True,
               help="Show it before you pass (recorded as giving up in your progress).")
-def solution(lab, workspace, give_up):
+@click.option("--fix", "only", default=None, metavar="NAME",
+              help="Only this reference fix (`> fix.diff` then applies with `git apply` in "
+                   "your workspace).")
+def solution(lab, workspace, give_up, only):
     """Show the reference fixes as diffs against the broken file (after a pass)."""
+    names = [fix.stem for fix in lab.fixes()]
+    if only is not None and only not in names:
+        _fail(f"{lab.id} has no reference fix called {only!r}; its fixes: {', '.join(names)}")
     ws = _workspace(workspace)
     if not ws.unlocked(lab.id):
         if not give_up:
@@ -613,7 +658,7 @@ def solution(lab, workspace, give_up):
                   f"helps, and `mllab solution {lab.id} --give-up` shows it now (recorded as "
                   "giving up)")
         ws.mark(lab.id, "gave-up")
-    render.solution(console, lab)
+    render.solution(console, lab, only)
 
 
 @main.command()
@@ -629,20 +674,26 @@ def reset(lab, workspace):
 
 @main.command()
 @click.argument("lab_ids", nargs=-1, type=LAB)
-@click.option("--seeds", type=int, default=None,
+@click.option("--seeds", type=click.IntRange(1, 1000), default=None,
               help="Grade on N random (training, evaluation) seed pairs instead of the lab's "
                    "own seeds (e.g. 20 to calibrate).")
-@click.option("--draw", type=int, default=None,
+@click.option("--draw", type=click.IntRange(0, 2**48 - 1), default=None,
               help="Repeat an earlier --seeds run: the draw number it printed.")
 @device_option
+@click.option("--write", is_flag=True,
+              help="With --seeds 20 or more: record the distributions and margins in each "
+                   "lab's lab.toml (its [calibration] tables), which makes a draft a lab.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def validate(lab_ids, seeds, draw, device, as_json):
+def validate(lab_ids, seeds, draw, device, write, as_json):
     """For instructors: broken files fail and reference fixes pass, on every seed."""
     from dataclasses import asdict
 
-    from mllab.graders.validate import draw_seed_pairs, margins
+    from mllab.graders.validate import (CALIBRATED_SEEDS, WriteError, draw_seed_pairs,
+                                        margins, write_calibration)
     from mllab.graders.validate import validate as validate_lab
 
+    if write and (seeds or 0) < CALIBRATED_SEEDS:
+        _fail(f"--write records a calibration: give --seeds {CALIBRATED_SEEDS} (or more)")
     chosen = lab_ids or labs.all_labs()
     pairs = None
     if seeds:
@@ -664,10 +715,21 @@ def validate(lab_ids, seeds, draw, device, as_json):
     else:
         console.print(render.validation_table(rows))
         console.print(render.margin_table(found))
-        console.print("\n[dim]measured distributions, for each lab.toml:[/]")
-        console.print(render.calibration_toml(rows), highlight=False, markup=False)
+        if not write:
+            console.print("\n[dim]measured distributions (`--write` records them in each "
+                          "lab.toml):[/]")
+            console.print(render.calibration_toml(rows), highlight=False, markup=False)
         for note in notes:
             _say(f"note: {note}", style="yellow")
+    if write:
+        for lab in chosen:
+            try:
+                _say(f"wrote the calibration of {lab.id} into "
+                     f"{write_calibration(lab, rows, found, seeds, draw)}")
+            except WriteError as exc:
+                _warn(str(exc))
+        if not as_json:
+            _say("run `mllab validate` again to check the lab with its calibration")
     sys.exit(0 if all(row.ok for row in rows) else 1)
 
 
@@ -675,21 +737,23 @@ def validate(lab_ids, seeds, draw, device, as_json):
 @click.argument("lab_id")
 @click.option("--course", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Course folder to write into (it holds labs/ and broken_models/).")
-def new(lab_id, course):
+@click.option("--template", type=click.Choice(["sklearn", "torch"]), default="sklearn",
+              show_default=True, help="The skeleton's model: scikit-learn or PyTorch.")
+def new(lab_id, course, template):
     """For instructors: write the skeleton of a new lab."""
     from mllab.scaffold import ScaffoldError, new_lab
 
     try:
-        written = new_lab(Path(course).resolve(), lab_id)
+        written = new_lab(Path(course).resolve(), lab_id, template)
     except ScaffoldError as exc:
         _fail(str(exc))
     console.print("\n".join(f"wrote {path}" for path in written), highlight=False)
-    console.print(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
-                  f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate "
-                  f"{lab_id}` lists what is left (every FILL IN, a second fix, the calibration); "
-                  f"replace the planted bug with yours (see docs/authoring.md). This course is "
-                  f"remembered: every mllab command finds {lab_id}, wherever it runs.",
-                  highlight=False)
+    _say(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
+         f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate {lab_id}` "
+         f"lists what is left (every FILL IN, a second fix), then `mllab validate {lab_id} "
+         f"--seeds 20 --write` records the calibration; replace the planted bug with yours "
+         f"(see docs/authoring.md). Until then it is a draft (`mllab list --drafts`). This "
+         f"course is remembered: every mllab command finds {lab_id}, wherever it runs.")
 
 
 @contextlib.contextmanager
@@ -723,7 +787,7 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Where the gradebook and each student's results go "
                    "(default: FOLDER-LAB-grades beside FOLDER).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Submissions graded at once (default: one per usable core, as memory allows).")
 @click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
@@ -740,10 +804,18 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--allow-weak-isolation", is_flag=True,
               help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
+@click.option("--partial-credit", type=click.Choice(labs.PARTIAL_CREDIT), default=None,
+              help="How a fail scores: the checks its medians met, nothing, or the checks met "
+                   "on every seed (default: the lab's [grading] partial_credit, else per-check).")
+@click.option("--grade-unchanged", is_flag=True,
+              help="Grade the starter file handed in unchanged like any other file (by "
+                   "default it is marked unchanged and scores 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
 def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_file,
-                ask_secret, allow_weak_isolation, device, timeout, as_json):
+                ask_secret, allow_weak_isolation, device, timeout, partial_credit,
+                grade_unchanged, as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
     Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
@@ -756,6 +828,7 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
+    from mllab.graders.report import counted
     from mllab.graders.ray_backend import RayUnavailable
 
     secret = _secret(secret, secret_file, ask_secret)
@@ -765,21 +838,29 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
               f"bubblewrap (`apt-get install bubblewrap`; as a normal user, user namespaces must "
               f"be allowed) or pass --allow-weak-isolation to grade anyway (every report then "
               f"says verified: false). Missing: {'; '.join(missing)}")
+    if partial_credit:
+        lab = replace(lab, partial_credit=partial_credit)
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
     options = Options(device=device, secret=secret, timeout_s=timeout,
                       allow_weak_isolation=allow_weak_isolation)
     try:
-        plan = plan_class(lab, folder, out_dir, options, force=force)
+        plan = plan_class(lab, folder, out_dir, options, force=force,
+                          grade_unchanged=grade_unchanged)
         if not plan.entries:
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
         if plan.kept and not as_json:
-            console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
+            console.print(f"{counted(len(plan.kept), 'student')} already graded in {plan.out} keep their "
                           "result (--force grades them again)", markup=False, highlight=False,
                           soft_wrap=True)
         with _class_progress(len(plan.todo), quiet=as_json) as advance:
             reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
                                 backend=backend, address=address)
+    except KeyboardInterrupt:
+        graded = sum(r.verdict != "internal-error" for r in plan.reports.values())
+        _fail(f"interrupted (Ctrl-C): {graded} of {len(plan.entries)} results are kept in "
+              f"{plan.out}; run the same command again to grade the other "
+              f"{len(plan.entries) - graded}")
     except OSError as exc:
         _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
     except RayUnavailable as exc:

@@ -310,7 +310,7 @@ def snapshot(path: Path) -> bytes | None:
 # ------------------------------------------------------------------ the session
 
 
-HEADINGS = {"quick": "quick grade on seed {seed} (not recorded)",
+HEADINGS = {"quick": "quick grade on seed 1 (data seed {seed}; not recorded)",
             "full": "full grade (not recorded; `s` submits)",
             "submit": "submit: full grade, recorded as an attempt"}
 KEYS = "h next hint · s submit (recorded) · q quit"
@@ -412,8 +412,8 @@ class Session:
             self.on_submit(result)
         elif event.stage == "quick" and result.verdict == "pass":
             run = result.runs[0]
-            self._say(f"quick grade: pass on seed {run.seed} ({result.seconds:.1f}s); now the "
-                      "full grade", "green")
+            self._say(f"quick grade: pass on seed 1 (data seed {run.seed}; "
+                      f"{result.seconds:.1f}s); now the full grade", "green")
             self._start("full")
         else:
             render.report(self.console, result)

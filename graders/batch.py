@@ -187,10 +187,13 @@ class ClassPlan:
 
 
 def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
-               force: bool = False) -> ClassPlan:
-    """Read ``folder`` and ``out``: refused entries are judged now, results an earlier run
-    wrote for the same file, lab and settings are kept (unless ``force``), the rest is to
-    grade. ``internal-error`` results are always graded again."""
+               force: bool = False, grade_unchanged: bool = False) -> ClassPlan:
+    """Read ``folder`` and ``out``: refused entries are judged now, and so is the starter
+    file handed in unchanged (a fail marked ``unchanged``, 0 points; graded like any other
+    file with ``grade_unchanged``); results an earlier run wrote for the same file, lab and
+    settings are kept (unless ``force``), the rest is to grade. ``internal-error`` results
+    are always graded again."""
+    starter = lab.broken_file.read_bytes()
     out = out.resolve()
     options = with_floor(options)  # one sandbox for the whole class, decided before anyone
     entries = class_entries(folder, lab.id, skip=out)
@@ -202,6 +205,13 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
                 lab=lab.id, file=entry.found, verdict="error", reason=entry.refused,
                 hint=REFUSED_HINT.format(lab=lab.id), mode=_mode(options), isolation="not run",
                 seconds=0.0)
+            continue
+        if not grade_unchanged and gradebook.same_as_starter(entry.source, starter):
+            plan.reports[entry.student] = Report(
+                lab=lab.id, file=entry.found, verdict="fail",
+                reason=f"{gradebook.UNCHANGED}: {entry.found} is the starter file as given "
+                       f"(not graded)", hint=f"Fix the starter file of {lab.id}, then "
+                       "hand it in.", mode=_mode(options), isolation="not run", seconds=0.0)
             continue
         earlier = None if force else _earlier(plan, entry)
         if earlier:
@@ -244,7 +254,9 @@ def _earlier(plan: ClassPlan, entry: Entry) -> Report | None:
         report = Report.from_dict(stored["report"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return None if report.verdict == "internal-error" else report
+    # an unchanged starter is judged afresh (``grade_unchanged`` may have changed)
+    return None if report.verdict == "internal-error" or gradebook.unchanged(report) \
+        else report
 
 
 # ------------------------------------------------------------------ grading

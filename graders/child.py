@@ -325,6 +325,20 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
         answer(f"exit {code}" if started else "failed")
 
 
+def _show_own_traceback(exc: BaseException, path: Path) -> None:
+    """``exc``'s traceback cut to the frames of the learner's file (not runpy's, mllab's or
+    a library's), the exception, then one summary line, on stderr."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve() == path.resolve()]
+    if frames:
+        print("Traceback (the lines of your file only):", file=sys.stderr)
+        print("".join(traceback.format_list(frames)), end="", file=sys.stderr)
+    print("".join(traceback.format_exception_only(type(exc), exc)), end="", file=sys.stderr)
+    where = f" at {path.name}:{frames[-1].lineno} in {frames[-1].name}()" if frames else ""
+    print(f"error: your code raised {type(exc).__name__}{where}; exit code 2, as `mllab "
+          "submit` gives for a problem with your code", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     if argv[1] == "serve":
         serve(argv[2], int(argv[3]), argv[4].split(",") if len(argv) > 4 else [])
@@ -343,7 +357,11 @@ def main(argv: list[str]) -> int:
 
             _report_training(Path(progress))
         sys.argv = argv[2:]
-        runpy.run_path(argv[2], run_name="__main__")
+        try:
+            runpy.run_path(argv[2], run_name="__main__")
+        except Exception as exc:  # noqa: BLE001 - the learner's script failed: say where
+            _show_own_traceback(exc, Path(argv[2]))
+            return 2  # as `mllab submit` says of a problem with the learner's code
         return 0
     workdir = Path(argv[2])
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT_BYTES, FILE_LIMIT_BYTES))

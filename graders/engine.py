@@ -34,7 +34,7 @@ from mllab.graders import sandbox
 from mllab.graders.outputs import (InvalidOutput, Outputs, read_outputs, read_regular_file,
                                    read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
-                                  Report, SeedRun, metric_text)
+                                  Report, SeedRun, counted, metric_text, significant)
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
@@ -119,6 +119,7 @@ class Options:
         """Graded on seeds derived from a secret (here or by the driver)."""
         return bool(self.secret or self.seed_plan)
     isolation: str | None = None  # None = the strongest available
+    author: bool = False  # the lab's author grades: a grader fault names its file and line
 
 
 Progress = Callable[[str], None]
@@ -146,8 +147,23 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
             runs = _run_seeds(lab, file, options, runner, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
+        where = _lab_frame(lab, exc) if options.author else None
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
-                      f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+                      f"{exc}" + (f" ({where})" if where else ""), hint=INTERNAL_HINT,
+                      seconds=time.monotonic() - started, **base)
+
+
+def _lab_frame(lab: Lab, exc: BaseException) -> str | None:
+    """"FILE, line N: CODE" of the innermost frame of ``exc`` in the lab's own code (its
+    grading.py, say), for its author; None when the fault is not there."""
+    import traceback
+
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(lab.folder.resolve())]
+    if not frames:
+        return None
+    frame = frames[-1]
+    return f"{frame.filename}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
 
 
 def with_floor(options: Options) -> Options:
@@ -574,30 +590,35 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
         return Report(verdict=problem.verdict, reason=reason, hint=problem.hint,
                       seconds=round(seconds, 2), runs=tuple(runs), **base)
     checks = tuple(_check(target, runs, lab.tolerated_failures) for target in lab.targets)
-    shown = {name: round(float(statistics.median(r.metrics[name] for r in runs)), 4)
+    shown = {name: significant(float(statistics.median(r.metrics[name] for r in runs)))
              for name in lab.shown}
     failed_seeds = sum(r.verdict == "fail" for r in runs)
     failed = [c for c in checks if not c.passed]
     common = dict(checks=checks, shown=shown, runs=tuple(runs), seconds=round(seconds, 2), **base)
     if failed:
         first = failed[0]
+        # the seeds' values beside their median: a median of counts (2 and 3 stands) is 2.5
+        each = ", ".join(metric_text(v) for v in first.values)
         reason = (f"{first.label}: {metric_text(first.median)} (target {first.target}), "
-                  f"median of {len(runs)} seed(s)")
+                  + ("on its only seed" if len(runs) == 1 else
+                     f"median of {len(runs)} seeds ({each})"))
         return Report(verdict="fail", reason=reason, hint=first.advice, **common)
     if failed_seeds > lab.tolerated_failures:
         worst_check = max(checks, key=lambda c: c.misses)
         reason = (f"{failed_seeds} of {len(runs)} seeds missed a target "
-                  f"(at most {lab.tolerated_failures} may)")
+                  f"(at most {lab.tolerated_failures} may)")  # failed_seeds >= 2 here
         return Report(verdict="fail", reason=reason, hint=worst_check.advice, **common)
-    reason = f"all {len(checks)} checks met on {len(runs) - failed_seeds} of {len(runs)} seeds"
+    met = "the 1 check" if len(checks) == 1 else f"all {len(checks)} checks"
+    reason = f"{met} met on {len(runs) - failed_seeds} of {counted(len(runs), 'seed')}"
     return Report(verdict="pass", reason=reason, hint="", **common)
 
 
 def _check(target, runs: list[SeedRun], tolerated: int) -> CheckResult:
-    values = tuple(round(float(r.metrics[target.metric]), 4) for r in runs)
-    median = float(statistics.median(values))
-    misses = sum(not target.passes(v) for v in values)
+    """Judged on the values measured; rounded (to significant digits) only for showing."""
+    measured = [float(r.metrics[target.metric]) for r in runs]
+    median = float(statistics.median(measured))
+    misses = sum(not target.passes(v) for v in measured)
     return CheckResult(metric=target.metric, label=target.label, target=target.describe(),
-                       values=values, median=round(median, 4),
+                       values=tuple(map(significant, measured)), median=significant(median),
                        passed=target.passes(median) and misses <= tolerated, misses=misses,
-                       shortfall=round(target.shortfall(median), 4), advice=target.advice)
+                       shortfall=significant(target.shortfall(median)), advice=target.advice)

@@ -35,6 +35,29 @@ def metric_text(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def significant(value: float, digits: int = 4) -> float:
+    """``value`` rounded to ``digits`` significant digits (1e-5 stays 1e-05, never 0)."""
+    return float(f"{value:.{digits}g}")
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """"1 check", "2 checks" (``plural`` where adding an s is wrong)."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def seeds_text(report: "Report") -> str:
+    """The seeds a grade ran, numbered from 1 as its progress counts them ("1/3 pass
+    (0.3s), 2/3 fail (0.4s)"), then, graded locally, the data seed of each (for `mllab run
+    --seed N`); a verified grade keeps its data seeds to itself."""
+    total = len(report.runs)
+    shown = ", ".join(f"{number}/{total} {run.verdict} ({run.seconds:.1f}s)"
+                      for number, run in enumerate(report.runs, start=1))
+    if report.runs and report.mode != "verified":
+        shown += f"; data {'seed' if total == 1 else 'seeds'} " + \
+            ", ".join(str(run.seed) for run in report.runs)
+    return shown or "-"
+
+
 def exit_code(verdict: str) -> int:
     """0 pass, 1 fail, 2 a problem with the learner's code, 3 the grader's own fault."""
     if verdict == "pass":

@@ -237,8 +237,8 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
 
     assert result.exit_code == 0, result.output
     rows = gradebook(out)
-    assert list(next(iter(rows.values()))) == ["student", "verdict", "score", "max_score",
-                                               "accuracy", "seconds", "reason",
+    assert list(next(iter(rows.values()))) == ["student_id", "student", "verdict", "score",
+                                               "max_score", "accuracy", "seconds", "reason",
                                                "isolation"]
     assert {s: (r["verdict"], float(r["score"])) for s, r in rows.items()} == {
         "ann": ("pass", 100), "ben": ("fail", 40), "cat": ("error", 0)}
@@ -257,7 +257,7 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
     assert all(t["status"] == "failed" and "not measured" in t["output"] for t in cat["tests"])
 
     assert "passed: 1/3 (33%)" in result.output
-    assert "most missed check: accuracy (1 fail(s))" in result.output
+    assert "most missed check: accuracy (1 fail)" in result.output
     assert "error (syntax-error) 1" in result.output and "slowest:" in result.output
 
 
@@ -326,12 +326,12 @@ def test_rerun_keeps_results_regrades_changed_files_and_force_regrades_all(tmp_p
     first = (out / "ann" / "report.json").read_bytes()
 
     again = grade_class("tiny_lab", str(folder), "--out", str(out))
-    assert "2 student(s) already graded" in again.output and "[1/" not in again.output
+    assert "2 students already graded" in again.output and "[1/" not in again.output
     assert (out / "ann" / "report.json").read_bytes() == first
 
     shutil.copyfile(HONEST, folder / "ben.py")  # ben resubmits
     changed = grade_class("tiny_lab", str(folder), "--out", str(out))
-    assert "1 student(s) already graded" in changed.output and "[1/1] ben: pass" in changed.output
+    assert "1 student already graded" in changed.output and "[1/1] ben: pass" in changed.output
     assert gradebook(out)["ben"]["verdict"] == "pass"
 
     forced = grade_class("tiny_lab", str(folder), "--out", str(out), "--force")
@@ -363,7 +363,7 @@ def test_a_killed_grading_loses_nothing_and_a_rerun_finishes(tmp_path):
     assert not alive(grading)
 
     rerun = grade_class("tiny_lab", str(folder), "--out", str(out), "--timeout", "5")
-    assert "2 student(s) already graded" in rerun.output and "[1/1] c_cid: timeout" in rerun.output
+    assert "2 students already graded" in rerun.output and "[1/1] c_cid: timeout" in rerun.output
     assert set(gradebook(out)) == {"a_ann", "b_ben", "c_cid"}
 
 
@@ -531,3 +531,104 @@ def test_ray_backend_says_how_to_install_ray(tmp_path, monkeypatch):
     missing = grade_class("tiny_lab", str(folder), "--backend", "ray")
     said = " ".join(missing.output.split())
     assert missing.exit_code == 2 and "Ray is not installed: pip install ray" in said
+
+
+def test_the_starter_handed_in_unchanged_scores_nothing(tmp_path, monkeypatch):
+    course = points_course(tmp_path, monkeypatch, "points = 100\n", TWO_CHECKS)
+    starter = course / "broken_models" / "tiny_points.py"
+    folder = class_folder(tmp_path, ann=SYNTAX_ERROR)
+    # the starter as given, saved by an editor with CRLF, trailing spaces and a blank line
+    (folder / "dan.py").write_bytes(starter.read_bytes().replace(b"\n", b"  \r\n") + b"\r\n")
+    out = tmp_path / "out"
+
+    result = grade_class("tiny_points", str(folder), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    rows = gradebook(out)
+    assert (rows["dan"]["verdict"], float(rows["dan"]["score"])) == ("unchanged", 0)
+    assert "starter file" in rows["dan"]["reason"] and rows["dan"]["student_id"] == "dan"
+    assert "starter file unchanged: 1" in " ".join(result.output.split())
+
+    # asked to, the starter is graded: it meets the easy check (40 points per check) ...
+    grade_class("tiny_points", str(folder), "--out", str(out), "--grade-unchanged")
+    rows = gradebook(out)
+    assert (rows["dan"]["verdict"], float(rows["dan"]["score"])) == ("fail", 40)
+    # ... and scores nothing when only a pass counts
+    grade_class("tiny_points", str(folder), "--out", str(out), "--grade-unchanged",
+                "--partial-credit", "all-or-nothing")
+    assert float(gradebook(out)["dan"]["score"]) == 0
+
+
+def test_partial_credit_policies(tmp_path, monkeypatch):
+    from mllab.graders.gradebook import score
+    from mllab.graders.report import CheckResult, Report
+
+    course = points_course(tmp_path, monkeypatch, 'points = 100\npartial_credit = "minimum"\n',
+                           TWO_CHECKS)
+    lab = labs.load(course / "labs" / "tiny_points")
+    assert lab.partial_credit == "minimum"
+    # the first check misses on its median; the second passes on its median (0.5) but
+    # misses on one seed (0.2 < 0.3)
+    report = Report(lab="tiny_points", file="f.py", verdict="fail", reason="", hint="",
+                    mode="local", isolation="", seconds=1.0, checks=(
+                        CheckResult("accuracy", "a", ">= 0.9", (0.5, 0.5, 0.2), 0.5, False, 3,
+                                    0.4, ""),
+                        CheckResult("accuracy", "b", ">= 0.3", (0.5, 0.5, 0.2), 0.5, True, 0,
+                                    0.0, "")))
+    assert score(lab, report) == 0  # minimum: met on every seed only
+    assert score(replace(lab, partial_credit="per-check"), report) == 40
+    assert score(replace(lab, partial_credit="all-or-nothing"), report) == 0
+    toml = course / "labs" / "tiny_points" / "lab.toml"
+    toml.write_text(toml.read_text().replace('"minimum"', '"most"'))
+    with pytest.raises(labs.LabError, match="partial_credit must be one of"):
+        labs.load(course / "labs" / "tiny_points")
+
+
+def test_ctrl_c_says_what_is_kept_and_that_a_rerun_continues(tmp_path, monkeypatch):
+    from mllab.graders import batch
+
+    points_course(tmp_path, monkeypatch)
+    folder = class_folder(tmp_path, ann=SYNTAX_ERROR, ben=SYNTAX_ERROR, cat=SYNTAX_ERROR)
+    graded = batch.grade_file
+    calls = []
+
+    def interrupted_on_the_third(lab, file, options):
+        calls.append(file)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return graded(lab, file, options)
+
+    monkeypatch.setattr(batch, "grade_file", interrupted_on_the_third)
+    result = CliRunner().invoke(main, ["grade-class", "tiny_points", str(folder), "--out",
+                                       str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "2 of 3 results are kept" in said and "run the same command again" in said
+    assert "grade the other 1" in said
+
+
+def test_unchanged_means_whitespace_aside_and_nothing_else():
+    """Fuzzed: an editor's whitespace changes keep the starter "unchanged"; any other
+    character added anywhere makes it a submission of its own."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mllab.graders.gradebook import same_as_starter
+
+    starter = (COURSE / "broken_models" / "tiny_lab.py").read_bytes()
+    lines = starter.split(b"\n")
+
+    tails = st.sampled_from([b"", b" ", b"\t", b"  \r"])
+
+    @settings(max_examples=30, deadline=None)
+    @given(tails, st.dictionaries(st.integers(0, len(lines) - 1), tails, max_size=6),
+           st.booleans(), st.integers(0, len(lines) - 1), st.sampled_from(b"#x0(=;"))
+    def check(tail, other_tails, crlf, where, extra):
+        edited = [line + other_tails.get(number, tail) for number, line in enumerate(lines)]
+        text = (b"\r\n" if crlf else b"\n").join(edited) + b"\n\n"
+        assert same_as_starter(text, starter)
+        changed = list(edited)
+        changed[where] = changed[where] + b" " + bytes([extra])
+        assert not same_as_starter(b"\n".join(changed), starter)
+
+    check()
