@@ -412,6 +412,16 @@ def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) ->
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
 
+def _seed_pairs(text: str | None) -> tuple[tuple[int, int], ...] | None:
+    """`--seeds TRAIN:EVAL,...` read, or a usage error of one line."""
+    from mllab.graders.report import parse_seed_pairs
+
+    try:
+        return None if text is None else parse_seed_pairs(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _worst_seed(lab, report) -> int:
     """The training seed of the graded seed furthest from the first target missed."""
     failed = [check for check in report.checks if not check.passed] or list(report.checks)
@@ -461,10 +471,16 @@ def _next_hint(ws: Workspace, lab) -> None:
 @file_option("Grade")
 @device_option
 @click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--seeds", "seed_pairs", default=None, metavar="TRAIN:EVAL,...",
+              callback=lambda ctx, param, value: _seed_pairs(value),
+              help="Repeat an earlier grading: the seeds it printed (each grading draws new ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
-def submit(lab, workspace, file, device, timeout, as_json, quiet):
-    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
+def submit(lab, workspace, file, device, timeout, seed_pairs, as_json, quiet):
+    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault.
+
+    Each grading trains and evaluates on data drawn afresh from new seeds, and prints
+    them; --seeds with those seeds repeats that grading exactly."""
     from mllab.graders import Options, grade
 
     ws = _workspace(workspace)
@@ -473,8 +489,8 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
         _device(device)
     try:
         with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
-            result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                           progress=status.update)
+            result = grade(lab, path, Options(device=device, timeout_s=timeout,
+                                              seed_pairs=seed_pairs), progress=status.update)
     except KeyboardInterrupt:
         _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
     if as_json:
@@ -482,7 +498,8 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     else:
         render.report(console, result)
     try:
-        ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+        ws.record(lab.id, path, result.verdict, result.reason, result.seconds,
+                  result.seed_pairs)
     except WorkspaceError as exc:  # the verdict above stands; only the history misses it
         _warn(f"this attempt was not recorded: {exc}")
     if result.verdict == "pass" and not as_json:
@@ -525,7 +542,8 @@ def watch(lab, workspace, file, device, poll):
     def submitted(result) -> None:
         render.report(console, result)
         try:
-            ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+            ws.record(lab.id, path, result.verdict, result.reason, result.seconds,
+                      result.seed_pairs)
         except WorkspaceError as exc:
             _warn(f"this attempt was not recorded: {exc}")
         if result.verdict == "pass":
@@ -730,7 +748,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     from dataclasses import asdict
 
     from mllab.graders import Options, sandbox
-    from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
+    from mllab.graders.batch import (CLASS_SEED, GRADEBOOK, RESULTS, ClassFolderError,
+                                     default_jobs, plan_class)
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
     from mllab.graders.ray_backend import RayUnavailable
@@ -750,6 +769,10 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
         plan = plan_class(lab, folder, out_dir, options, force=force)
         if not plan.entries:
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
+        if plan.class_seed is not None and not as_json:
+            console.print(f"class seed {plan.class_seed} ({plan.out / CLASS_SEED}): every "
+                          "student is graded on the same data", markup=False, highlight=False,
+                          soft_wrap=True, style="dim")
         if plan.kept and not as_json:
             console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
                           "result (--force grades them again)", markup=False, highlight=False,
@@ -759,12 +782,13 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
                                 backend=backend, address=address)
     except OSError as exc:
         _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
-    except RayUnavailable as exc:
+    except (RayUnavailable, ClassFolderError) as exc:
         _fail(str(exc))
     summary = summarize(lab, reports)
     if as_json:
         click.echo(json.dumps({
-            "gradebook": str(plan.out / GRADEBOOK), "summary": asdict(summary),
+            "gradebook": str(plan.out / GRADEBOOK), "class_seed": plan.class_seed,
+            "summary": asdict(summary),
             "students": {who: {"score": score(lab, r), "max_score": lab.points,
                                "report": r.to_dict()} for who, r in reports.items()}},
             indent=2))

@@ -229,9 +229,16 @@ def report(console: Console, result) -> None:
                                                      inert(result.reason))))
     if result.hint:
         console.print(labelled("next step:", inert(result.hint)))
-    seeds = ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)" for r in result.runs)
-    console.print(Text(f"seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
+    from mllab.graders.report import seed_pairs_text
+
+    runs = ", ".join(f"{number}: {r.verdict} ({r.seconds:.1f}s)"
+                     for number, r in enumerate(result.runs, start=1))
+    console.print(Text(f"runs: {runs or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
                        f"isolation: {result.isolation}", style="dim"))
+    if result.seed_pairs:  # fresh on every local grading: how to get this one back
+        console.print(Text(f"seeds: {', '.join(f'{t}:{e}' for t, e in result.seed_pairs)} "
+                           f"(replay with --seeds {seed_pairs_text(result.seed_pairs)})",
+                           style="dim"), soft_wrap=True)
 
 
 def validation_table(rows) -> Table:
