@@ -236,9 +236,8 @@ def report(console: Console, result) -> None:
     console.print(Text(f"runs: {runs or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
                        f"isolation: {result.isolation}", style="dim"))
     if result.seed_pairs:  # fresh on every local grading: how to get this one back
-        console.print(Text(f"seeds: {', '.join(f'{t}:{e}' for t, e in result.seed_pairs)} "
-                           f"(replay with --seeds {seed_pairs_text(result.seed_pairs)})",
-                           style="dim"), soft_wrap=True)
+        console.print(Text(f"seeds: {seed_pairs_text(result.seed_pairs)} (--seeds with them "
+                           "replays this grading)", style="dim"), soft_wrap=True)
 
 
 def validation_table(rows) -> Table:

@@ -60,7 +60,7 @@ def test_each_local_grading_draws_fresh_seeds_and_seeds_replays_one_exactly(tmp_
     assert graded(replay) == graded(first) and replay["checks"] == first["checks"]
 
     shown = invoke("submit", "tiny_lab", "--file", str(file), "--seeds", seeds).output
-    assert f"(replay with --seeds {seeds})" in shown
+    assert f"seeds: {seeds} (--seeds with them replays this grading)" in shown
     with sqlite3.connect(tmp_path / "ws" / ".mllab.sqlite") as db:
         recorded = [row[0] for row in db.execute("SELECT seeds FROM attempts ORDER BY at")]
     assert recorded == [seeds, seed_pairs_text(second["seed_pairs"]), seeds, seeds]
