@@ -165,7 +165,8 @@ def _precheck(file: Path) -> tuple[str, str] | None:
     return None
 
 
-def draw_seed_pairs(count: int, draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
+def draw_seed_pairs(count: int,
+                    draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
     """``count`` random (training, evaluation) seed pairs derived from ``draw``.
 
     A new ``draw`` is chosen from the operating system's randomness when none is given;
