@@ -79,7 +79,8 @@ class LabId(click.ParamType):
 
 
 LAB = LabId()
-MAX_SEED = 10**9  # team scripts add small offsets; numpy's legacy seeding stops at 2**32 - 1
+MAX_SEED = 2**31 - 1  # a grading draws 31-bit seeds; team scripts add small offsets, and numpy's
+# legacy seeding stops at 2**32 - 1
 TIMEOUT = click.FloatRange(1, 24 * 3600)  # seconds per sandboxed run
 workspace_option = click.option(
     "--workspace", type=click.Path(file_okay=False), default=None,
@@ -450,6 +451,16 @@ def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) ->
         _warn(f"nothing to diagnose: the traced run stopped: {exc}")
 
 
+def _seed_pairs(text: str | None) -> tuple[tuple[int, int], ...] | None:
+    """`--seeds TRAIN:EVAL,...` read, or a usage error of one line."""
+    from mllab.graders.report import parse_seed_pairs
+
+    try:
+        return None if text is None else parse_seed_pairs(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _authored(lab) -> bool:
     """Whether this account wrote ``lab`` (`mllab new` remembered its course): its author
     sees where a fault in the lab's own code is; a learner sees only "internal-error"."""
@@ -511,19 +522,26 @@ def _next_hint(ws: Workspace, lab) -> None:
 @device_option
 @click.option("--timeout", type=TIMEOUT, default=None,
               help="Seconds per sandboxed run (default: the lab's).")
+@click.option("--seeds", "seed_pairs", default=None, metavar="TRAIN:EVAL,...",
+              callback=lambda ctx, param, value: _seed_pairs(value),
+              help="Repeat an earlier grading: the seeds it printed (each grading draws new ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
-def submit(lab, workspace, file, device, timeout, as_json, quiet):
-    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
+def submit(lab, workspace, file, device, timeout, seed_pairs, as_json, quiet):
+    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault.
+
+    Each grading trains and evaluates on data drawn afresh from new seeds, and prints
+    them; --seeds with those seeds repeats that grading exactly."""
     ws = _workspace(workspace)
     path = _learner_file(ws, lab, file, "submit")
-    result = _graded(lab, path, device, timeout, quiet=as_json or quiet)
+    result = _graded(lab, path, device, timeout, quiet=as_json or quiet, seed_pairs=seed_pairs)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         render.report(console, result)
     try:
-        ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+        ws.record(lab.id, path, result.verdict, result.reason, result.seconds,
+                  result.seed_pairs)
     except WorkspaceError as exc:  # the verdict above stands; only the history misses it
         _warn(f"this attempt was not recorded: {exc}")
     if result.verdict == "pass" and not as_json:
@@ -537,7 +555,8 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
     sys.exit(result.exit_code)
 
 
-def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: bool = False):
+def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: bool = False,
+            seed_pairs: tuple[tuple[int, int], ...] | None = None):
     """The ``Report`` of grading ``path`` for ``lab``, as ``submit`` grades (a live line
     while it runs unless ``quiet``); Ctrl-C ends the command, nothing recorded."""
     from mllab.graders import Options, grade
@@ -546,7 +565,7 @@ def _graded(lab, path: Path, device: str, timeout: float | None = None, quiet: b
         _device(device)
     try:
         with _status(f"grading {path.name}", quiet=quiet) as status:
-            return grade(lab, path, Options(device=device, timeout_s=timeout,
+            return grade(lab, path, Options(device=device, timeout_s=timeout, seed_pairs=seed_pairs,
                                             author=_authored(lab)),
                          progress=status.update)
     except KeyboardInterrupt:
@@ -583,7 +602,8 @@ def watch(lab, workspace, file, device, poll):
     def submitted(result) -> None:
         render.report(console, result)
         try:
-            ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
+            ws.record(lab.id, path, result.verdict, result.reason, result.seconds,
+                      result.seed_pairs)
         except WorkspaceError as exc:
             _warn(f"this attempt was not recorded: {exc}")
         if result.verdict == "pass":
@@ -825,7 +845,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     from dataclasses import asdict
 
     from mllab.graders import Options, sandbox
-    from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
+    from mllab.graders.batch import (CLASS_SEED, GRADEBOOK, RESULTS, ClassFolderError,
+                                     default_jobs, plan_class)
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
     from mllab.graders.report import counted
@@ -849,6 +870,10 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
                           grade_unchanged=grade_unchanged)
         if not plan.entries:
             _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
+        if plan.class_seed is not None and not as_json:
+            console.print(f"class seed {plan.class_seed} ({plan.out / CLASS_SEED}): every "
+                          "student is graded on the same data", markup=False, highlight=False,
+                          soft_wrap=True, style="dim")
         if plan.kept and not as_json:
             console.print(f"{counted(len(plan.kept), 'student')} already graded in {plan.out} keep their "
                           "result (--force grades them again)", markup=False, highlight=False,
@@ -863,12 +888,13 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
               f"{len(plan.entries) - graded}")
     except OSError as exc:
         _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
-    except RayUnavailable as exc:
+    except (RayUnavailable, ClassFolderError) as exc:
         _fail(str(exc))
     summary = summarize(lab, reports)
     if as_json:
         click.echo(json.dumps({
-            "gradebook": str(plan.out / GRADEBOOK), "summary": asdict(summary),
+            "gradebook": str(plan.out / GRADEBOOK), "class_seed": plan.class_seed,
+            "summary": asdict(summary),
             "students": {who: {"score": score(lab, r), "max_score": lab.points,
                                "report": r.to_dict()} for who, r in reports.items()}},
             indent=2))

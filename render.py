@@ -255,8 +255,13 @@ def report(console: Console, result) -> None:
                                                      inert(result.reason))))
     if result.hint:
         console.print(labelled("next step:", inert(result.hint)))
+    from mllab.graders.report import seed_pairs_text
+
     console.print(Text(f"seeds: {seeds_text(result)} · {result.seconds:.1f}s · mode "
                        f"{result.mode} · isolation: {result.isolation}", style="dim"))
+    if result.seed_pairs:  # fresh on every local grading: how to get this one back
+        console.print(Text(f"seeds: {seed_pairs_text(result.seed_pairs)} (--seeds with them "
+                           "replays this grading)", style="dim"), soft_wrap=True)
 
 
 def validation_table(rows) -> Table:

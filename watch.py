@@ -2,7 +2,7 @@
 
 Each save (a change of the file's *content*, found by polling its hash: editors that
 save by rename, and filesystems that miss change events, work alike) starts a quick
-grade on the lab's first seed; when that passes, the full grade ``submit`` does.
+grade on one seed; when that passes, the full grade ``submit`` does.
 Neither is recorded as an attempt; the ``s`` command is a real submit.
 
 Every grade runs in a worker process of its own (this file, run as a script), in its
@@ -220,7 +220,7 @@ def _work(lab_id: str, file: str, stage: str, device: str) -> int:
         print(json.dumps(message), flush=True)
 
     lab = labs.get(lab_id)
-    options = Options(device=device, seeds=(lab.seeds[0],) if stage == "quick" else None)
+    options = Options(device=device, count=1 if stage == "quick" else None)
     try:
         result = grade(lab, Path(file), options, progress=lambda step: say(step=step))
         say(report=result.to_dict())
@@ -310,7 +310,7 @@ def snapshot(path: Path) -> bytes | None:
 # ------------------------------------------------------------------ the session
 
 
-HEADINGS = {"quick": "quick grade on seed 1 (data seed {seed}; not recorded)",
+HEADINGS = {"quick": "quick grade on one seed (not recorded)",
             "full": "full grade (not recorded; `s` submits)",
             "submit": "submit: full grade, recorded as an attempt"}
 KEYS = "h next hint · s submit (recorded) · q quit"
@@ -385,7 +385,7 @@ class Session:
         except OSError as exc:  # e.g. a full or unwritable temporary folder
             self._say(f"cannot start the {stage} grade: {exc}; save again to retry", "red")
             return
-        heading = HEADINGS[stage].format(seed=self.lab.seeds[0])
+        heading = HEADINGS[stage]
         self.console.rule(Text(f"{heading} · {time.strftime('%H:%M:%S')}", style="bold"),
                           align="left")
         self._progress(f"{stage} grade of {self.path.name}")

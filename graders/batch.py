@@ -7,6 +7,11 @@ grading process of its own, and writes ``OUT/<student>/results.json`` (Gradescop
 ``OUT/<student>/report.json`` (mllab's report) and ``OUT/gradebook.csv`` the moment a
 result is known, each file replaced atomically.
 
+Without a secret, every student is graded on the same seed pairs, derived from one class
+seed drawn the first time and kept in ``OUT/.class-seed`` (a hidden name: no student's
+folder can take it): byte-identical files get identical metrics, and a rerun grades the
+students left on the same data.
+
 Why a process per student and not a thread: ``sandbox.run`` makes its process the
 subreaper of its runs and counts every child of that process that it did not start
 itself as an orphan of its run; two runs in one process would kill and reap each
@@ -35,7 +40,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import INTERNAL_HINT, Options, grade, with_floor
+from mllab.graders.engine import INTERNAL_HINT, Options, draw_seed_pairs, grade, with_floor
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -44,6 +49,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 GRADEBOOK = "gradebook.csv"
 RESULTS = "results.json"  # Gradescope's format
 REPORT = "report.json"  # mllab's report, with what was graded and how
+CLASS_SEED = ".class-seed"  # the class seed, when grading without a secret
 REFUSED_HINT = ("Submit one regular file of your own: FOLDER/<student>.py or "
                 "FOLDER/<student>/{lab}.py (no links, no special files).")
 
@@ -184,6 +190,11 @@ class ClassPlan:
     reports: dict[str, Report] = field(default_factory=dict)  # known already
     kept: list[str] = field(default_factory=list)  # graded by an earlier run, kept
     key: str = ""  # what the results depend on besides the files (``grading_key``)
+    class_seed: int | None = None  # every student's seed pairs come from it (no secret)
+
+
+class ClassFolderError(Exception):
+    """``OUT`` holds something grade-class cannot use; the message is one line."""
 
 
 def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
@@ -192,13 +203,22 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     file handed in unchanged (a fail marked ``unchanged``, 0 points; graded like any other
     file with ``grade_unchanged``); results an earlier run wrote for the same file, lab and
     settings are kept (unless ``force``), the rest is to grade. ``internal-error`` results
-    are always graded again."""
+    are always graded again. Without a secret (or seed pairs given), every student gets
+    the seed pairs of the class seed in ``out``, drawn now if there is none yet
+    (``grade_class`` writes it before anything else)."""
     starter = lab.broken_file.read_bytes()
     out = out.resolve()
     options = with_floor(options)  # one sandbox for the whole class, decided before anyone
     entries = class_entries(folder, lab.id, skip=out)
+    class_seed = None
+    if not options.verified and not options.seed_pairs:
+        class_seed = _class_seed(out)
+        if class_seed is None:
+            class_seed = draw_seed_pairs(0)[0]
+        pairs = draw_seed_pairs(options.count or len(lab.seeds), class_seed)[1]
+        options = replace(options, seed_pairs=pairs)
     plan = ClassPlan(lab, out, options, entries, output_folders([e.student for e in entries]),
-                     key=grading_key(lab, options))
+                     key=grading_key(lab, options), class_seed=class_seed)
     for entry in entries:
         if entry.refused:
             plan.reports[entry.student] = Report(
@@ -220,6 +240,23 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
         else:
             plan.todo.append(entry)
     return plan
+
+
+def _class_seed(out: Path) -> int | None:
+    """The class seed an earlier run wrote in ``out``; None when there is none."""
+    path = out / CLASS_SEED
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(100).decode("ascii", "replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ClassFolderError(f"cannot read {path}: {exc.strerror}") from None
+    if not (text.isdigit() and text.isascii() and len(text) <= 20):
+        raise ClassFolderError(f"{path} holds no class seed (one whole number): restore it, "
+                               "or delete it to draw a new one (every student is then graded "
+                               "again, on new data)")
+    return int(text)
 
 
 def grading_key(lab: Lab, options: Options) -> str:
@@ -286,6 +323,8 @@ def grade_class(plan: ClassPlan, jobs: int = 1,
     writing each student's files as soon as the result is known; returns every student's
     report. One student's crash, hang or grader fault never stops the others."""
     entries = {entry.student: entry for entry in plan.entries}
+    if plan.class_seed is not None and not (plan.out / CLASS_SEED).exists():
+        _write(plan.out / CLASS_SEED, f"{plan.class_seed}\n".encode())
     for student, report in list(plan.reports.items()):
         _store(plan, entries[student], report)
     for entry in plan.todo:
@@ -364,7 +403,7 @@ def grade_file(lab: Lab, file: Path, options: Options) -> Report:
 
 
 def _grade_in_process(lab: Lab, file: Path, options: Options) -> Report:
-    seeds = len(options.seeds or lab.seeds)
+    seeds = len(options.seed_pairs or ()) or options.count or len(lab.seeds)
     deadline = seeds * ((options.timeout_s or lab.timeout_s) + 30) + 60
     # The job (and any secret in it) travels on stdin, never in argv or the environment.
     env = {name: value for name, value in os.environ.items() if name != "MLLAB_SECRET"}

@@ -102,8 +102,11 @@ class Split:
 class Options:
     device: str = "auto"  # auto | cpu | cuda
     timeout_s: float | None = None  # per sandboxed run (a seed may take several); None = the lab's
-    seeds: tuple[int, ...] | None = None  # None = the lab's seeds
-    seed_pairs: tuple[tuple[int, int], ...] | None = None  # (train, eval) seeds: overrides both
+    count: int | None = None  # seed pairs per grading; None = as many as lab.toml's ``seeds``
+    # (training, evaluation) seeds, for a grading that must be repeatable (a replay with
+    # `--seeds`, a class's seeds, calibration, tests): overrides ``count``. Left out, local
+    # grading draws fresh pairs from the operating system's randomness every time.
+    seed_pairs: tuple[tuple[int, int], ...] | None = None
     early_stop: bool = True
     secret: str | None = None  # set for "verified" grading: hidden training and test data
     # verified grading where the secret must not travel (a Ray worker): the (training,
@@ -139,12 +142,15 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
         return Report(verdict="internal-error", reason=f"grader fault: {below}",
                       hint=INTERNAL_HINT, seconds=round(time.monotonic() - started, 2), **base)
     try:
+        pairs = _seed_pairs(lab, options)
+        if not options.verified:  # what `--seeds` needs to repeat this grading exactly
+            base["seed_pairs"] = tuple(pairs)
         problem = _precheck(file)
         if problem:
             return Report(verdict="error", reason=problem[0], hint=problem[1], seconds=0.0,
                           **base)
         with _runner(lab, file, options, isolation) as runner:
-            runs = _run_seeds(lab, file, options, runner, progress)
+            runs = _run_seeds(lab, file, options, pairs, runner, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
         where = _lab_frame(lab, exc) if options.author else None
@@ -191,17 +197,35 @@ def _precheck(file: Path) -> tuple[str, str] | None:
     return None
 
 
+def draw_seed_pairs(count: int,
+                    draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """``count`` random (training, evaluation) seed pairs derived from ``draw``.
+
+    A new ``draw`` is chosen from the operating system's randomness when none is given;
+    the same ``draw`` gives the same pairs back. Each seed has 31 bits, so that a run can
+    seed its libraries with its training seed (numpy's legacy seeding takes 32 bits).
+    """
+    draw = secrets.randbits(48) if draw is None else draw
+
+    def derived(index: int, role: str) -> int:
+        digest = hashlib.sha256(f"{draw}:{index}:{role}".encode()).digest()
+        return int.from_bytes(digest[:4], "little") >> 1
+
+    return draw, tuple((derived(i, "train"), derived(i, "eval")) for i in range(count))
+
+
 def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
-    """(training seed, evaluation seed) per run; evaluation data is always fresh."""
+    """(training seed, evaluation seed) per run: the pairs given, else fresh ones on every
+    local grading (no one can rebuild the data beforehand), else derived from the secret."""
     if options.seed_pairs:
         return list(options.seed_pairs)
     if options.seed_plan:
         return [(train, evaluation) for train, evaluation, _ in options.seed_plan]
-    seeds = options.seeds or lab.seeds
+    count = options.count or len(lab.seeds)
     if options.secret is None:
-        return [(seed, secrets.randbits(64)) for seed in seeds]
-    return [(_derived(options, lab, seed, "train"), _derived(options, lab, seed, "eval"))
-            for seed in seeds]
+        return list(draw_seed_pairs(count)[1])
+    return [(_derived(options, lab, index, "train"), _derived(options, lab, index, "eval"))
+            for index in range(count)]
 
 
 def without_secret(lab: Lab, options: Options) -> Options:
@@ -222,19 +246,20 @@ def _derived(options: Options, lab: Lab, *parts, bits: int = 64) -> int:
 
 
 def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
-    """The seed a run seeds its libraries with: the lab's seed when grading locally; for
-    verified grading an independent 32-bit draw that reveals nothing of the data seeds
-    (32 bits: numpy's legacy seeding and scikit-learn accept no more)."""
+    """The seed a run seeds its libraries with: the training seed when grading locally
+    (a function of the pair, so a replay with the same pairs is the same grading; it says
+    nothing of the evaluation seed); for verified grading an independent 32-bit draw that
+    reveals nothing of the data seeds (32 bits: numpy's legacy seeding and scikit-learn
+    accept no more)."""
     if options.seed_plan:
         return {train: child for train, _, child in options.seed_plan}[train_seed]
     return train_seed if options.secret is None else _derived(options, lab, train_seed,
                                                               "child", bits=32)
 
 
-def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
-               progress: Progress) -> list[SeedRun]:
+def _run_seeds(lab: Lab, file: Path, options: Options, pairs: list[tuple[int, int]],
+               runner: sandbox.Runner, progress: Progress) -> list[SeedRun]:
     grading = lab.grading()
-    pairs = _seed_pairs(lab, options)
     runs: list[SeedRun] = []
     key = lab.targets[0] if lab.targets else None  # the metric each seed's line shows
     for index, (train_seed, eval_seed) in enumerate(pairs, start=1):

@@ -58,6 +58,36 @@ def seeds_text(report: "Report") -> str:
     return shown or "-"
 
 
+MAX_SEED_PAIRS = 100
+SEED_LIMIT = 2**32  # a run seeds its libraries with its training seed: 32 bits at most
+
+
+def seed_pairs_text(pairs) -> str:
+    """``pairs`` as `--seeds` takes them: ``train:eval,train:eval,...``."""
+    return ",".join(f"{train}:{evaluation}" for train, evaluation in pairs)
+
+
+def parse_seed_pairs(text: str) -> tuple[tuple[int, int], ...]:
+    """The pairs ``seed_pairs_text`` wrote; ValueError with one line for anything else."""
+    items = [item.strip() for item in text.split(",")]
+    if len(items) > MAX_SEED_PAIRS:
+        raise ValueError(f"at most {MAX_SEED_PAIRS} seed pairs")
+    pairs = []
+    for item in items:
+        parts = item.split(":")
+        if len(parts) != 2 or not all(part.strip().isdigit() and part.strip().isascii()
+                                      for part in parts):
+            raise ValueError(f"{item[:40]!r} is not TRAIN:EVAL (two whole numbers, e.g. "
+                             "1234:5678); the seeds a grading printed are already in this form")
+        if any(len(part.strip()) > len(str(SEED_LIMIT)) for part in parts):
+            raise ValueError(f"{item[:40]!r}: seeds are below {SEED_LIMIT}")
+        pair = tuple(int(part) for part in parts)
+        if max(pair) >= SEED_LIMIT:
+            raise ValueError(f"{item[:40]!r}: seeds are below {SEED_LIMIT}")
+        pairs.append(pair)
+    return tuple(pairs)
+
+
 def exit_code(verdict: str) -> int:
     """0 pass, 1 fail, 2 a problem with the learner's code, 3 the grader's own fault."""
     if verdict == "pass":
@@ -120,6 +150,10 @@ class Report:
     runs: tuple[SeedRun, ...] = ()
     eval_seed_note: str = ""
     schema_version: int = SCHEMA_VERSION
+    # local grading: every (training, evaluation) seed pair drawn, the seeds not run too;
+    # `--seeds` with them repeats the grading exactly. Empty for verified grading, whose
+    # seeds stay unknown (its runs are numbered 1, 2, ...)
+    seed_pairs: tuple[tuple[int, int], ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -137,4 +171,6 @@ class Report:
         data["checks"] = tuple(CheckResult(**{**check, "values": tuple(check["values"])})
                                for check in data.get("checks", ()))
         data["runs"] = tuple(SeedRun(**run) for run in data.get("runs", ()))
+        data["seed_pairs"] = tuple((int(train), int(evaluation))
+                                   for train, evaluation in data.get("seed_pairs", ()))
         return cls(**data)

@@ -5,14 +5,13 @@ calibration run whose distributions go into a lab's ``lab.toml``.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from mllab.graders.engine import Options, Progress, grade
 from mllab.graders.report import counted, significant
+from mllab.graders.engine import draw_seed_pairs  # noqa: F401 - callers draw their pairs here
 from mllab.labs import Lab, Target
 
 MIN_FIXES = 2
@@ -46,21 +45,6 @@ class Margin:
     best_stopped: float | None  # among files failing this target on every seed: closest
     stopped_margin: float | None  # distance from the threshold, on the failing side
     stopped_file: str
-
-
-def draw_seed_pairs(count: int, draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
-    """``count`` random (training, evaluation) seed pairs derived from ``draw``.
-
-    A new ``draw`` is chosen when none is given; print it, and the same pairs (so the
-    same verdicts) come back with it.
-    """
-    draw = secrets.randbits(48) if draw is None else draw
-
-    def derived(index: int, role: str) -> int:
-        digest = hashlib.sha256(f"{draw}:{index}:{role}".encode()).digest()
-        return int.from_bytes(digest[:4], "little") >> 1
-
-    return draw, tuple((derived(i, "train"), derived(i, "eval")) for i in range(count))
 
 
 def cases(lab: Lab) -> list[tuple[str, Path, str]]:
