@@ -70,7 +70,7 @@ def test_graded_runs_get_one_thread(tiny_lab):
     from conftest import SUBMISSIONS
 
     report = grade(tiny_lab, SUBMISSIONS / "reports_environment.py",
-                   Options(isolation="process-group", seeds=(0,)))
+                   Options(isolation="process-group", seed_pairs=((0, 1),)))
     given = json.loads(report.runs[0].reason.split("GIVEN ", 1)[1].rsplit("}", 1)[0] + "}")
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         assert given["env"][name] == "1", name
