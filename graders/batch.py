@@ -28,6 +28,7 @@ import signal
 import stat
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -149,23 +150,48 @@ def _refused(student: str, found: str, why: str) -> Entry:
 
 def output_folders(students: list[str]) -> dict[str, str]:
     """Student -> folder name under OUT: the name itself when it is a plain one, else a
-    readable stand-in; names equal but for case get a suffix (case-blind file systems)."""
+    readable stand-in; names that would clash (equal but for case or Unicode normal form,
+    as on case-blind file systems, or a name chosen to equal a classmate's stand-in) get a
+    suffix, until none clashes: no two students ever share a folder (and results.json)."""
     def plain(name: str) -> str:  # bounded: the folder's files add their own names to it
         if name.isprintable() and len(name.encode("utf-8", "surrogateescape")) <= 120 and \
-                not name.casefold().startswith("gradebook") and name not in (".", ".."):
+                not name.casefold().startswith("gradebook") and name not in (".", "..") and \
+                "/" not in name:
             return name
-        return re.sub(r"[^\w.@+-]", "_", name)[:60] + "-" + _digest(name)
+        return _readable(name) + "-" + _digest(name)
 
     names = {student: plain(student) for student in students}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
-    return {student: name if seen[name.casefold()] == 1 else f"{name}-{_digest(student)}"
-            for student, name in names.items()}
+    for attempt in range(4):
+        clashing = _clashing(names)
+        if not clashing:
+            return names
+        for student in clashing:
+            salt = f"{attempt}:" if attempt else ""  # the first suffix as before (resumes)
+            names[student] = f"{names[student]}-{_digest(salt + student)}"
+    # names chosen to clash round after round: every student's full digest, unique
+    return {student: f"{_readable(student)}-{hashlib.sha256(_utf8(student)).hexdigest()}"
+            for student in students}
+
+
+def _readable(name: str) -> str:
+    return re.sub(r"[^\w.@+-]", "_", name)[:60]
+
+
+def _clashing(names: dict[str, str]) -> list[str]:
+    """The students whose folder name another's equals on a case-blind, normalising file
+    system."""
+    seen: dict[str, list[str]] = {}
+    for student, name in names.items():
+        seen.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(student)
+    return [student for group in seen.values() if len(group) > 1 for student in group]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return hashlib.sha256(_utf8(text)).hexdigest()[:8]
 
 
 # ------------------------------------------------------------------ the plan
