@@ -768,7 +768,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
     options = Options(device=device, secret=secret, timeout_s=timeout,
-                      allow_weak_isolation=allow_weak_isolation)
+                      allow_weak_isolation=allow_weak_isolation,
+                      hidden=(str(Path(secret_file).resolve()),) if secret_file else ())
     try:
         plan = plan_class(lab, folder, out_dir, options, force=force)
         if not plan.entries:

@@ -219,6 +219,8 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     grade. ``internal-error`` results are always graded again."""
     out = out.resolve()
     options = with_floor(options)  # one sandbox for the whole class, decided before anyone
+    # a class folder or gradebook kept in the course: no run reads a classmate's file
+    options = replace(options, hidden=(*options.hidden, str(folder.resolve()), str(out)))
     entries = class_entries(folder, lab.id, skip=out)
     plan = ClassPlan(lab, out, options, entries, output_folders([e.student for e in entries]),
                      key=grading_key(lab, options))
@@ -244,7 +246,7 @@ def grading_key(lab: Lab, options: Options) -> str:
     digest = hashlib.sha256(lab_digest(lab).encode())
     secret = options.secret and hmac.new(options.secret.encode(), b"mllab grade-class",
                                          "sha256").hexdigest()
-    settings = {**asdict(options), "secret": secret}
+    settings = {**asdict(options), "secret": secret, "hidden": None}  # paths: not the grading
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     return digest.hexdigest()
 

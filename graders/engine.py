@@ -113,6 +113,9 @@ class Options:
     # set for every student of a class (``with_floor``): who runs the learner's code,
     # "unprivileged" or "grader", decided once with ``isolation``; a floor, never lowered
     run_as: str | None = None
+    # what a run must not see besides the answer key, where it lies inside a folder runs
+    # read (the course): a class's submissions and gradebook, the secret's file
+    hidden: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -333,8 +336,12 @@ def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.R
         return [sys.executable, "-I", str(CHILD_SCRIPT), verb, path,
                 *(serving if verb == "serve" else ())]
 
+    hidden = _answer_key(lab, file) + tuple(
+        Path(path) for path in options.hidden
+        if any(Path(path).resolve().is_relative_to(root.resolve()) for root in readable)
+        and os.path.lexists(path))
     return sandbox.Runner(lab.id, command, lambda workdir: _child_env(Path(workdir)), limits,
-                          isolation, readable, hidden=_answer_key(lab, file))
+                          isolation, readable, hidden=hidden)
 
 
 def _imports(file: Path) -> set[str]:

@@ -261,6 +261,29 @@ def test_output_folders_never_share_a_folder(students):
                    f not in (".", "..") for f in folders.values())
 
 
+
+def test_a_class_kept_in_the_course_is_out_of_every_runs_sight(tmp_path, monkeypatch):
+    """Runs read the course (the lab's harness lives there): a class folder, gradebook and
+    secret file kept in it were readable, and a file importing a classmate's passed in a
+    verified class. They are hidden from every run of the class."""
+    course = points_course(tmp_path, monkeypatch)
+    secret = course / "secret.txt"
+    secret.write_text("s3cret\n")
+    folder = class_folder(course, alice=HONEST)
+    (folder / "mallory.py").write_text((SUBMISSIONS / "copies_classmate.py").read_text()
+                                       .replace("/path/to/class/alice.py", str(folder / "alice.py"))
+                                       .replace("/path/to/secret.txt", str(secret)))
+    out = course / "grades"
+    result = grade_class("tiny_points", str(folder), "--out", str(out),
+                         "--secret-file", str(secret))
+    assert result.exit_code == 0, result.output
+    rows = gradebook(out)
+    assert rows["alice"]["verdict"] == "pass"
+    reason = rows["mallory"]["reason"]
+    assert rows["mallory"]["verdict"] == "error", rows
+    assert "PermissionError" in reason or "FileNotFoundError" in reason, reason
+
+
 # ------------------------------------------------------------------ the gradebook
 
 
