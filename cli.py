@@ -110,6 +110,8 @@ def _require_compiles(path: Path) -> None:
         _fail(f"syntax error in {path.name}, line {exc.lineno}: {exc.msg}")
     except ValueError as exc:  # e.g. null bytes: not a text file
         _fail(f"{path.name} is not a Python source file: {exc}")
+    except (MemoryError, RecursionError):  # e.g. 100,000 nested unary minus signs
+        _fail(f"{path.name} is nested too deeply for Python to compile")
 
 
 def _device(requested: str) -> str:

@@ -175,6 +175,9 @@ def _precheck(file: Path) -> tuple[str, str] | None:
                 "Fix the syntax error; `python -m py_compile FILE` shows it too.")
     except ValueError as exc:
         return f"syntax-error: {file.name}: {exc}", "Save the file as plain UTF-8 text."
+    except (MemoryError, RecursionError):  # Python itself could not import it either
+        return (f"syntax-error: {file.name}: nested too deeply for Python to compile",
+                "Split the deeply nested expression into steps.")
     return None
 
 
@@ -348,7 +351,7 @@ def _imports(file: Path) -> set[str]:
     """The absolute module names ``file`` imports (empty if it cannot be parsed)."""
     try:
         tree = ast.parse(file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, MemoryError, RecursionError):
         return set()
     names = set()
     for node in ast.walk(tree):
