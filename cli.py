@@ -122,6 +122,8 @@ def _require_compiles(path: Path) -> None:
         _fail(f"syntax error in {path.name}, line {exc.lineno}: {exc.msg}")
     except ValueError as exc:  # e.g. null bytes: not a text file
         _fail(f"{path.name} is not a Python source file: {exc}")
+    except (MemoryError, RecursionError):  # e.g. 100,000 nested unary minus signs
+        _fail(f"{path.name} is nested too deeply for Python to compile")
 
 
 def _device(requested: str) -> str:
@@ -864,7 +866,8 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     folder = Path(folder).resolve()
     out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
     options = Options(device=device, secret=secret, timeout_s=timeout,
-                      allow_weak_isolation=allow_weak_isolation)
+                      allow_weak_isolation=allow_weak_isolation,
+                      hidden=(str(Path(secret_file).resolve()),) if secret_file else ())
     try:
         plan = plan_class(lab, folder, out_dir, options, force=force,
                           grade_unchanged=grade_unchanged)

@@ -33,6 +33,7 @@ import signal
 import stat
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -40,7 +41,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import INTERNAL_HINT, Options, draw_seed_pairs, grade, with_floor
+from mllab.graders.engine import (INTERNAL_HINT, Options, draw_seed_pairs, grade, lab_limits,
+                                  with_floor)
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -155,23 +157,48 @@ def _refused(student: str, found: str, why: str) -> Entry:
 
 def output_folders(students: list[str]) -> dict[str, str]:
     """Student -> folder name under OUT: the name itself when it is a plain one, else a
-    readable stand-in; names equal but for case get a suffix (case-blind file systems)."""
+    readable stand-in; names that would clash (equal but for case or Unicode normal form,
+    as on case-blind file systems, or a name chosen to equal a classmate's stand-in) get a
+    suffix, until none clashes: no two students ever share a folder (and results.json)."""
     def plain(name: str) -> str:  # bounded: the folder's files add their own names to it
         if name.isprintable() and len(name.encode("utf-8", "surrogateescape")) <= 120 and \
-                not name.casefold().startswith("gradebook") and name not in (".", ".."):
+                not name.casefold().startswith("gradebook") and name not in (".", "..") and \
+                "/" not in name:
             return name
-        return re.sub(r"[^\w.@+-]", "_", name)[:60] + "-" + _digest(name)
+        return _readable(name) + "-" + _digest(name)
 
     names = {student: plain(student) for student in students}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
-    return {student: name if seen[name.casefold()] == 1 else f"{name}-{_digest(student)}"
-            for student, name in names.items()}
+    for attempt in range(4):
+        clashing = _clashing(names)
+        if not clashing:
+            return names
+        for student in clashing:
+            salt = f"{attempt}:" if attempt else ""  # the first suffix as before (resumes)
+            names[student] = f"{names[student]}-{_digest(salt + student)}"
+    # names chosen to clash round after round: every student's full digest, unique
+    return {student: f"{_readable(student)}-{hashlib.sha256(_utf8(student)).hexdigest()}"
+            for student in students}
+
+
+def _readable(name: str) -> str:
+    return re.sub(r"[^\w.@+-]", "_", name)[:60]
+
+
+def _clashing(names: dict[str, str]) -> list[str]:
+    """The students whose folder name another's equals on a case-blind, normalising file
+    system."""
+    seen: dict[str, list[str]] = {}
+    for student, name in names.items():
+        seen.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(student)
+    return [student for group in seen.values() if len(group) > 1 for student in group]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return hashlib.sha256(_utf8(text)).hexdigest()[:8]
 
 
 # ------------------------------------------------------------------ the plan
@@ -209,6 +236,8 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     starter = lab.broken_file.read_bytes()
     out = out.resolve()
     options = with_floor(options)  # one sandbox for the whole class, decided before anyone
+    # a class folder or gradebook kept in the course: no run reads a classmate's file
+    options = replace(options, hidden=(*options.hidden, str(folder.resolve()), str(out)))
     entries = class_entries(folder, lab.id, skip=out)
     class_seed = None
     if not options.verified and not options.seed_pairs:
@@ -265,7 +294,7 @@ def grading_key(lab: Lab, options: Options) -> str:
     digest = hashlib.sha256(lab_digest(lab).encode())
     secret = options.secret and hmac.new(options.secret.encode(), b"mllab grade-class",
                                          "sha256").hexdigest()
-    settings = {**asdict(options), "secret": secret}
+    settings = {**asdict(options), "secret": secret, "hidden": None}  # paths: not the grading
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     return digest.hexdigest()
 
@@ -303,8 +332,9 @@ OnResult = Callable[[str, Report], None]
 
 
 def default_jobs(lab: Lab) -> int:
-    """Gradings at once: one per usable core, fewer when memory would not hold the lab's
-    memory budget for each."""
+    """Gradings at once: one per usable core, fewer when memory would not hold what each
+    run may hold: its memory budget, and its folder, /tmp and /dev/shm (tmpfs, in memory,
+    counted in no process's size: the tiny lab's 600 MiB budget is 1,412 MiB with them)."""
     cores = len(os.sched_getaffinity(0))
     try:
         with open("/proc/meminfo") as fh:
@@ -312,7 +342,9 @@ def default_jobs(lab: Lab) -> int:
                                 if line.startswith("MemAvailable:"))
     except (OSError, StopIteration, ValueError):
         return cores
-    return max(1, min(cores, available_kb // 1024 // max(lab.memory_mb, 1)))
+    limits = lab_limits(lab, Options())
+    per_run_mb = limits.memory_mb + 2 * limits.scratch_mb + (limits.disk_mb or 0)
+    return max(1, min(cores, available_kb // 1024 // max(per_run_mb, 1)))
 
 
 def grade_class(plan: ClassPlan, jobs: int = 1,

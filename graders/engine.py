@@ -116,6 +116,9 @@ class Options:
     # set for every student of a class (``with_floor``): who runs the learner's code,
     # "unprivileged" or "grader", decided once with ``isolation``; a floor, never lowered
     run_as: str | None = None
+    # what a run must not see besides the answer key, where it lies inside a folder runs
+    # read (the course): a class's submissions and gradebook, the secret's file
+    hidden: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -194,6 +197,9 @@ def _precheck(file: Path) -> tuple[str, str] | None:
                 "Fix the syntax error; `python -m py_compile FILE` shows it too.")
     except ValueError as exc:
         return f"syntax-error: {file.name}: {exc}", "Save the file as plain UTF-8 text."
+    except (MemoryError, RecursionError):  # Python itself could not import it either
+        return (f"syntax-error: {file.name}: nested too deeply for Python to compile",
+                "Split the deeply nested expression into steps.")
     return None
 
 
@@ -374,15 +380,19 @@ def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.R
         return [sys.executable, "-I", str(CHILD_SCRIPT), verb, path,
                 *(serving if verb == "serve" else ())]
 
+    hidden = _answer_key(lab, file) + tuple(
+        Path(path) for path in options.hidden
+        if any(Path(path).resolve().is_relative_to(root.resolve()) for root in readable)
+        and os.path.lexists(path))
     return sandbox.Runner(lab.id, command, lambda workdir: _child_env(Path(workdir)), limits,
-                          isolation, readable, hidden=_answer_key(lab, file))
+                          isolation, readable, hidden=hidden)
 
 
 def _imports(file: Path) -> set[str]:
     """The absolute module names ``file`` imports (empty if it cannot be parsed)."""
     try:
         tree = ast.parse(file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, MemoryError, RecursionError):
         return set()
     names = set()
     for node in ast.walk(tree):

@@ -11,10 +11,13 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from conftest import COURSE, SUBMISSIONS
@@ -223,6 +226,77 @@ def test_names_that_could_escape_or_collide_stay_inside_out(tmp_path):
     written = [p for p in tmp_path.rglob("results.json")]
     assert len(written) == 4 and all(p.parent.parent == out for p in written)
     assert len({p.parent.name.casefold() for p in written}) == 4
+
+
+
+def test_a_name_chosen_to_equal_a_classmates_stand_in_gets_no_shared_folder(tmp_path):
+    """``evil\nname`` stands in as ``evil_name-425665b5``; a classmate of that very name
+    sends both to ``...-425665b5`` + their own digest, which a third name equalled: the
+    victim's results.json (Gradescope's grade) was the third student's, a fail."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = ("evil\nname", "evil_name-425665b5", "evil_name-425665b5-425665b5",
+             "\u00e9", "e\u0301")  # the last two: equal once normalised (macOS file systems)
+    for name in names:
+        shutil.copyfile(SYNTAX_ERROR, folder / f"{name}.py")
+    out = tmp_path / "out"
+    assert grade_class("tiny_lab", str(folder), "--out", str(out)).exit_code == 0
+    written = list(out.rglob("results.json"))
+    assert len(written) == len(names)
+    assert len({unicodedata.normalize("NFC", p.parent.name).casefold() for p in written}) \
+        == len(names)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=140), max_size=12, unique=True))
+def test_output_folders_never_share_a_folder(students):
+    from mllab.graders.batch import output_folders
+
+    adversarial = [*students, *output_folders(students).values()]  # names equal to stand-ins
+    for names in (students, list(dict.fromkeys(adversarial))):
+        folders = output_folders(names)
+        keys = {unicodedata.normalize("NFC", f).casefold() for f in folders.values()}
+        assert len(keys) == len(names)
+        assert all(len(f.encode("utf-8", "surrogateescape")) <= 200 and "/" not in f and
+                   f not in (".", "..") for f in folders.values())
+
+
+
+def test_a_class_kept_in_the_course_is_out_of_every_runs_sight(tmp_path, monkeypatch):
+    """Runs read the course (the lab's harness lives there): a class folder, gradebook and
+    secret file kept in it were readable, and a file importing a classmate's passed in a
+    verified class. They are hidden from every run of the class."""
+    course = points_course(tmp_path, monkeypatch)
+    secret = course / "secret.txt"
+    secret.write_text("s3cret\n")
+    folder = class_folder(course, alice=HONEST)
+    (folder / "mallory.py").write_text((SUBMISSIONS / "copies_classmate.py").read_text()
+                                       .replace("/path/to/class/alice.py", str(folder / "alice.py"))
+                                       .replace("/path/to/secret.txt", str(secret)))
+    out = course / "grades"
+    result = grade_class("tiny_points", str(folder), "--out", str(out),
+                         "--secret-file", str(secret))
+    assert result.exit_code == 0, result.output
+    rows = gradebook(out)
+    assert rows["alice"]["verdict"] == "pass"
+    reason = rows["mallory"]["reason"]
+    assert rows["mallory"]["verdict"] == "error", rows
+    assert "PermissionError" in reason or "FileNotFoundError" in reason, reason
+
+
+
+def test_parallel_gradings_fit_what_each_run_may_hold_in_memory(monkeypatch):
+    """Each run may hold its memory budget and, in tmpfs that no process's size counts, its
+    folder, /tmp and /dev/shm: as many gradings at once as memory holds with all of it."""
+    from mllab.graders.batch import default_jobs
+
+    lab = labs.load(COURSE / "labs" / "tiny_lab")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(4096)))  # cores galore
+    with open("/proc/meminfo") as fh:
+        available_mb = next(int(line.split()[1]) for line in fh
+                            if line.startswith("MemAvailable:")) // 1024
+    per_run_mb = lab.memory_mb + 2 * 256 + lab.memory_mb // 2
+    assert default_jobs(lab) * per_run_mb <= available_mb + per_run_mb  # meminfo moves a bit
 
 
 # ------------------------------------------------------------------ the gradebook

@@ -293,3 +293,38 @@ def test_a_run_that_never_started_is_not_charged(tmp_path):
     assert not child.started
     problem = _problem(child, None, limits)
     assert problem[0] == "internal-error" and "never reached your code" in problem[2]
+
+
+@pytest.mark.parametrize("how", ["memfd", "sysv", "queues"])
+def test_memory_no_process_maps_is_refused(tmp_path, how):
+    """768 MiB held in a memfd, or in a System V segment filled a piece at a time and
+    detached, is counted in no process's resident size, so the polled 600 MiB budget never
+    saw it and the file passed (as did 500 MiB in message queues). The calls that make such
+    memory are refused in a run: the file cannot import."""
+    file = tmp_path / "hides_memory.py"
+    file.write_text((SUBMISSIONS / "hides_memory.py").read_text()
+                    .replace('HOW = "memfd"', f'HOW = "{how}"'))
+    report = grade(_tiny(), file)
+    assert report.verdict == "error" and "PermissionError" in report.reason, report.reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="a root grader's runs each get a uid of their own")
+def test_a_normal_users_weak_level_does_not_count_the_users_other_tasks(monkeypatch):
+    """At the process-group level a normal user's run shares the grader's uid: a task cap
+    held by the kernel for that uid counted every other task of the user (80 sleeping
+    processes: an honest file starting 4 threads got too-many-tasks). There the polled
+    budget alone applies."""
+    from mllab.graders import sandbox
+    monkeypatch.setenv(sandbox.COLD_VAR, "1")
+    sleepers = [subprocess.Popen(["sleep", "60"]) for _ in range(80)]
+    try:
+        file = SUBMISSIONS / "honest.py"
+        threads = "import threading\n[threading.Thread(target=int).start() for _ in range(4)]\n"
+        started = Path(tempfile.mkdtemp()) / "threads.py"
+        started.write_text(threads + file.read_text())
+        report = grade(_tiny(), started, Options(isolation="process-group"))
+        assert report.verdict == "pass", report.reason
+    finally:
+        for sleeper in sleepers:
+            sleeper.kill()
+            sleeper.wait()

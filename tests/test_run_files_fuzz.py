@@ -162,3 +162,18 @@ def test_sparse_and_oversized_outputs_are_refused_unread(tmp_path):
     assert len(read_outputs(out, None, max_total=2**22)) == 3
     with pytest.raises(InvalidOutput, match="over"):
         read_regular_file(out / "part0.npy", 100)
+
+
+def test_an_out_folder_of_many_files_is_refused_without_reading_them(tmp_path):
+    """Empty files cost a run only inodes: 300,000 in ``out/`` took the grading from 2 s
+    to 51 s and 224 MiB. Past ``MAX_OUTPUT_FILES`` entries the folder is refused."""
+    from mllab.graders.outputs import MAX_OUTPUT_FILES
+
+    out = tmp_path / "out"
+    out.mkdir()
+    np.save(out / "pred.npy", np.arange(7.0))
+    for index in range(MAX_OUTPUT_FILES):
+        (out / f"{index}.npy").touch()
+    with pytest.raises(InvalidOutput, match="more than"):
+        read_outputs(out, None)
+    assert list(read_outputs(out, ("pred",))) == ["pred"]  # named outputs: opened by name

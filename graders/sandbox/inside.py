@@ -68,7 +68,7 @@ def drop_privileges() -> None:
         os._exit(1)  # it died meanwhile
 
 
-# ---------------------------------------------------------------- kernel keyrings
+# ---------------------------------------------------------------- kernel keyrings and memory
 #
 # Keyrings are kernel memory shared by uid and by session, outside every namespace a run
 # has: a run could keep scores for its next run in its user keyring, or read a key from
@@ -76,10 +76,19 @@ def drop_privileges() -> None:
 # grader's is no longer its session), then loses the keyring system calls altogether
 # (a seccomp filter: add_key, request_key and keyctl fail with EPERM), so that no
 # keyring, its user's included, can be read or written by the learner's code.
+#
+# The same filter refuses the memory no process's resident size counts, which the
+# memory budget (polled over the run's processes) would never see: a ``memfd`` filled
+# with write() holds its pages in the file, a System V segment filled a piece at a time
+# and detached is mapped by no one (768 MiB held that way passed a 600 MiB budget), nor
+# are System V message queues (32,000 queues of 16 KiB: 500 MiB).
+# What a run can still hold outside its processes is bounded by a size: its folder, its
+# /tmp and /dev/shm (tmpfs of a fixed size).
 
-_SYSCALLS = {  # machine: (seccomp audit arch, add_key, request_key, keyctl)
-    "x86_64": (0xC000003E, 248, 249, 250),
-    "aarch64": (0xC00000B7, 217, 218, 219),
+_SYSCALLS = {  # machine: (seccomp audit arch, refused system calls)
+    # add_key, request_key, keyctl, memfd_create, memfd_secret, shmget, msgget
+    "x86_64": (0xC000003E, (248, 249, 250, 319, 447, 29, 68)),
+    "aarch64": (0xC00000B7, (217, 218, 219, 279, 447, 194, 186)),
 }
 
 
@@ -96,7 +105,8 @@ def _own_keyrings() -> None:
     machine = platform.machine()
     if machine not in _SYSCALLS:
         raise OSError(f"no keyring filter for {machine}")
-    arch, add_key, request_key, keyctl = _SYSCALLS[machine]
+    arch, refused = _SYSCALLS[machine]
+    keyctl = refused[2]
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
     # KEYCTL_JOIN_SESSION_KEYRING (1) with no name: a new anonymous session keyring. It may
@@ -104,15 +114,14 @@ def _own_keyrings() -> None:
     libc.syscall(ctypes.c_long(keyctl), ctypes.c_long(1), ctypes.c_void_p(None))
     load_word, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
     allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    count = len(refused)
     program = [
         (load_word, 0, 0, 4),  # the calling convention's architecture
         (jump_eq, 1, 0, arch),
         (ret, 0, 0, deny),  # another ABI (i386 through int 0x80): nothing at all
         (load_word, 0, 0, 0),  # the system call's number
-        (jump_ge, 4, 0, 0x40000000),  # x32 numbers: refused
-        (jump_eq, 3, 0, add_key),
-        (jump_eq, 2, 0, request_key),
-        (jump_eq, 1, 0, keyctl),
+        (jump_ge, count + 1, 0, 0x40000000),  # x32 numbers: refused
+        *((jump_eq, count - index, 0, number) for index, number in enumerate(refused)),
         (ret, 0, 0, allow),
         (ret, 0, 0, deny),
     ]
