@@ -38,9 +38,10 @@ try:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from mllab import labs, render
-    from mllab.render import inert
-    from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
+    from mllab import labs
+    from mllab.ui import render
+    from mllab.ui.render import inert
+    from mllab.learner.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
 except ImportError as _missing:  # `python cli.py` from a clone without the dependencies
     sys.exit(f"mllab: {_missing.name or _missing} is not installed; install mllab and its "
              f"dependencies first: python3 -m venv .venv && .venv/bin/pip install -e . "
@@ -64,7 +65,7 @@ class LabId(click.ParamType):
         return [CompletionItem(i) for i in labs.ids() if i.startswith(incomplete)]
 
     def convert(self, value, param, ctx):
-        from mllab.scaffold import placeholders
+        from mllab.instructor.scaffold import placeholders
 
         try:
             lab = labs.get(value)
@@ -271,7 +272,7 @@ def main():
 def _ready_labs(drafts: bool = False) -> list:
     """Every lab a learner may see, easiest first. Drafts (skeleton text left, or not yet
     validated on 20 seeds: ``Lab.validated``) only with ``drafts``; skeleton text never."""
-    from mllab.scaffold import placeholders
+    from mllab.instructor.scaffold import placeholders
 
     return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)
                                and (drafts or lab.validated)))
@@ -464,7 +465,7 @@ def _seed_pairs(text: str | None) -> tuple[tuple[int, int], ...] | None:
 def _authored(lab) -> bool:
     """Whether this account wrote ``lab`` (`mllab new` remembered its course): its author
     sees where a fault in the lab's own code is; a learner sees only "internal-error"."""
-    from mllab.scaffold import known_courses
+    from mllab.instructor.scaffold import known_courses
 
     return lab.folder.parents[1] in known_courses()
 
@@ -591,7 +592,7 @@ def watch(lab, workspace, file, device, poll):
     The file is looked at every --poll seconds and compared by content, so every editor
     and filesystem works (no change events are needed).
     """
-    from mllab.watch import Commands, Grader, Session
+    from mllab.learner.watch import Commands, Grader, Session
 
     ws = _workspace(workspace)
     path = _learner_file(ws, lab, file, "watch")
@@ -761,7 +762,7 @@ def validate(lab_ids, seeds, draw, device, write, as_json):
               show_default=True, help="The skeleton's model: scikit-learn or PyTorch.")
 def new(lab_id, course, template):
     """For instructors: write the skeleton of a new lab."""
-    from mllab.scaffold import ScaffoldError, new_lab
+    from mllab.instructor.scaffold import ScaffoldError, new_lab
 
     try:
         written = new_lab(Path(course).resolve(), lab_id, template)
