@@ -39,6 +39,9 @@ def test_wheel_has_one_top_level_name_and_every_lab_file(wheel):
     assert skeleton
     for path in skeleton:
         assert f"mllab/instructor/skeleton/{path.name}" in names
+    for folder in ("learner", "instructor", "ui"):  # pyproject lists its packages one by one
+        for path in (ROOT / folder).glob("*.py"):
+            assert f"mllab/{folder}/{path.name}" in names
 
 
 def test_fresh_venv_keeps_a_users_datasets_package(wheel, tmp_path):
