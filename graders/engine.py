@@ -547,7 +547,8 @@ def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
     hidden += [lab.folder / "grading.py", lab.folder / "reference"]
     hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
                if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
-    hidden += [root / name for root in roots for name in (".git", "datasets", "skeleton")]
+    hidden += [root / name for root in roots
+               for name in (".git", "datasets", "instructor/skeleton")]
     return tuple(path for path in hidden if path.exists())
 
 

@@ -78,7 +78,7 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
              progress: Progress = lambda message: None) -> list[Row]:
     """Grade every file of ``lab`` on every seed; what is missing (too few fixes, a
     placeholder left from the skeleton) is a violation row of its own."""
-    from mllab.scaffold import placeholders
+    from mllab.instructor.scaffold import placeholders
 
     rows = [Row(lab=lab.id, file=where.split(":")[0], role="text", expected="filled in",
                 verdict="-", ok=False, reason=f"placeholder left: {where}", seconds=0.0,
@@ -151,7 +151,7 @@ def write_calibration(lab: Lab, rows: list[Row], found: list[Margin], seeds: int
     import tomllib
 
     from mllab import labs as registry
-    from mllab.render import calibration_toml
+    from mllab.ui.render import calibration_toml
 
     if seeds < CALIBRATED_SEEDS:
         raise WriteError(f"a calibration needs at least {CALIBRATED_SEEDS} seeds (--seeds "

@@ -257,7 +257,7 @@ def load(folder: Path) -> Lab:
 
 def courses() -> list[Path]:
     """The built-in course, each folder named in ``$MLLAB_COURSES``, then those ``new`` wrote."""
-    from mllab.scaffold import known_courses
+    from mllab.instructor.scaffold import known_courses
 
     extra = [Path(p).resolve() for p in os.environ.get(COURSES_VAR, "").split(os.pathsep) if p]
     return list(dict.fromkeys([BUILTIN_COURSE, *extra, *known_courses()]))

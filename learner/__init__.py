@@ -1,1 +1,2 @@
-"""Ways of practising around the labs (``interview``: a timed mock debugging round)."""
+"""The learner's side of mllab: the workspace, running, diagnosing and grading one's copy,
+`watch`, the reference solutions, and `interview` rounds."""

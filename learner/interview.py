@@ -35,8 +35,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mllab.labs import Lab
-from mllab.render import inert
-from mllab.workspace import WorkspaceError
+from mllab.ui.render import inert
+from mllab.learner.workspace import WorkspaceError
 
 FOLDER = "interviews"
 STATE = "round.json"
@@ -421,7 +421,7 @@ def finish(state: Round, lab: Lab, labs, cause: int | None, explanation: str,
 def show_card(console, card: ScoreCard) -> None:
     """The score card: each line of the rubric with its points, then the real cause."""
     from mllab.graders.report import metric_text
-    from mllab.render import duration
+    from mllab.ui.render import duration
 
     console.rule(Text(f"score card · round {card.round}", style="bold"))
     table = Table(show_header=False, box=None, padding=(0, 1))
@@ -462,7 +462,7 @@ def _points(value: int) -> str:
 
 def rounds_table(finished: list[Round]) -> Table:
     """Past rounds, oldest first, with their scores (``mllab progress``)."""
-    from mllab.render import duration
+    from mllab.ui.render import duration
 
     from rich import box
 

@@ -80,7 +80,7 @@ def test_a_second_lab_of_a_taken_id_is_left_out(course, tmp_path, monkeypatch):
 
 
 def test_a_fault_in_grading_code_is_located_for_its_author_only(course, monkeypatch):
-    from mllab.scaffold import remember_course
+    from mllab.instructor.scaffold import remember_course
 
     grading = course / "labs" / "tiny_two" / "grading.py"
     grading.write_text(grading.read_text().replace("(pred == truth)", "(pred == truht)"))

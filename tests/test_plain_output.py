@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from mllab import render
+from mllab.ui import render
 from mllab.cli import main
 from mllab.graders.report import counted, metric_text, significant
 
@@ -25,7 +25,7 @@ def mllab(tmp_path, monkeypatch):
 
 def test_a_solution_written_to_a_file_applies_with_git_apply(mllab, tmp_path):
     from mllab import labs
-    from mllab.solutions import complete_fix
+    from mllab.learner.solutions import complete_fix
 
     lab = labs.get("tiny_lab")
     assert mllab("start", "tiny_lab").exit_code == 0

@@ -266,7 +266,7 @@ def _until(condition, timeout: float = 30) -> None:
 
 
 def test_a_worker_too_slow_to_unwind_is_killed_with_all_below_it(tmp_path, monkeypatch):
-    from mllab import watch
+    from mllab.learner import watch
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

@@ -14,14 +14,14 @@ everything below it. The worker's prints are JSON lines: progress steps, then th
 
 from __future__ import annotations
 
-if __package__ in (None, ""):  # run as the worker: `python watch.py work ...` imports mllab
+if __package__ in (None, ""):  # run as the worker: `python learner/watch.py work ...` imports mllab
     import importlib.util
     import sys
     from pathlib import Path
 
-    _root = Path(__file__).resolve().parent
-    if sys.path and Path(sys.path[0]).resolve() == _root:
-        del sys.path[0]  # this folder's labs/, datasets/ ... are no top-level modules
+    _root = Path(__file__).resolve().parents[1]  # the repository root is the mllab package
+    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+        del sys.path[0]  # this folder's workspace.py, interview.py ... are no top-level modules
     _spec = importlib.util.spec_from_file_location(
         "mllab", _root / "__init__.py", submodule_search_locations=[str(_root)])
     sys.modules["mllab"] = importlib.util.module_from_spec(_spec)
@@ -404,7 +404,7 @@ class Session:
         if event.failure:
             self._say(f"{event.stage} grade stopped: {event.failure}; save again to retry", "red")
             return
-        from mllab import render
+        from mllab.ui import render
         from mllab.graders import Report
 
         result = Report.from_dict(event.report)
@@ -430,7 +430,7 @@ class Session:
                 self.status.stop()
                 self.status = None
             return
-        from mllab.render import inert
+        from mllab.ui.render import inert
 
         if self.status is None:
             self.status = self.console.status("")
@@ -454,9 +454,53 @@ class Session:
             self._say(f"keys: {KEYS}", "dim")
 
     def _say(self, text: str, style: str = "") -> None:
-        from mllab.render import inert
+        from mllab.ui.render import inert
 
         self.console.print(Text(inert(text, limit=1000, lines=1), style=style))
+
+
+def watch(lab, ws, file: str | None, device: str, poll: float) -> None:
+    """``mllab watch``: the session on the learner's copy (or ``file``) until q, Ctrl-C,
+    SIGTERM or a closed terminal; a submit is recorded as ``mllab submit`` records it."""
+    from mllab.learner.loop import after_pass, next_hint, record
+    from mllab.learner.running import learner_file, resolve_device
+    from mllab.learner.workspace import WorkspaceError
+    from mllab.ui import render
+    from mllab.ui.terminal import console, say, warn
+
+    path = learner_file(ws, lab, file, "watch")
+    if device == "cuda":
+        resolve_device(device)
+    grader = Grader(lab.id, path, device)
+
+    def submitted(result) -> None:
+        render.report(console, result)
+        record(ws, lab, path, result)
+        if result.verdict == "pass":
+            after_pass(ws, lab)
+
+    def hinted() -> None:
+        try:
+            next_hint(ws, lab)
+        except WorkspaceError as exc:  # e.g. a read-only workspace: keep watching
+            warn(str(exc))
+
+    stops = {number: signal.signal(number, _interrupt)
+             for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with Commands() as commands:
+            Session(console, lab, path, grader, commands, poll, hinted, submitted).run()
+    except KeyboardInterrupt as exc:
+        say(f"stopped watching ({exc.args[0] if exc.args else 'Ctrl-C'})", style="dim")
+    finally:
+        grader.cancel()
+        for number, previous in stops.items():
+            signal.signal(number, previous)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM (or a closed terminal) stops ``watch`` the way Ctrl-C does."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["work"]:

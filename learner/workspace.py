@@ -68,6 +68,16 @@ def easiest_first(labs) -> list[Lab]:
     return sorted(labs, key=rank)
 
 
+def ready_labs(drafts: bool = False) -> list[Lab]:
+    """Every lab a learner may see, easiest first. Drafts (skeleton text left, or not yet
+    validated on 20 seeds: ``Lab.validated``) only with ``drafts``; skeleton text never."""
+    from mllab import labs
+    from mllab.instructor.scaffold import placeholders
+
+    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)
+                               and (drafts or lab.validated)))
+
+
 def suggested_next(labs, progress: dict[str, "LabProgress"]) -> Lab | None:
     """The easiest lab neither passed nor given up (``labs`` easiest first), else None."""
     return next((lab for lab in labs if progress[lab.id].status not in ("passed", "gave-up")),

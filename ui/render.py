@@ -195,7 +195,7 @@ def solution(console: Console, lab: Lab, only: str | None = None) -> None:
     from rich.syntax import Syntax  # lazily: pygments is not needed by `mllab list`
 
     from mllab.graders.report import counted
-    from mllab.solutions import complete_fix, summary
+    from mllab.learner.solutions import complete_fix, summary
 
     plain = not console.is_terminal
     broken = lab.broken_file.read_text().splitlines(keepends=True)
