@@ -1,8 +1,9 @@
 """The ``mllab`` command line: the learner's loop (list, show, start, run, hint, submit, watch,
 debrief, solution, progress, reset) and the instructor's (validate, new, grade-class).
 
-Each command parses its arguments, calls one library function and renders the
-result; the work lives in ``labs``, ``graders`` and ``workspace``. A learner's
+Each command parses its arguments and calls one library function: the learner's side
+lives in ``learner/``, the instructor's in ``instructor/``, what a terminal shows in
+``ui/``, labs and grading in ``labs`` and ``graders``. A learner's
 ordinary mistake (a missing file, an unwritable workspace, Ctrl-C) ends in one
 line on stderr and exit code 2, never in a traceback.
 """
@@ -20,30 +21,28 @@ if __package__ in (None, ""):  # `python cli.py ...` from a clone: import this f
     sys.modules["mllab"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules["mllab"])
 
-import contextlib
 import json
-import signal
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import asdict
 from pathlib import Path
-from types import SimpleNamespace
 
-import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
+try:
+    import click
+    from rich.text import Text
 
-from mllab import labs, render
-from mllab.render import inert
-from mllab.workspace import Workspace, WorkspaceError, easiest_first, locate, suggested_next
-
-console = Console()
-errors = Console(stderr=True)
-
+    from mllab import labs
+    from mllab.learner.workspace import (Workspace, WorkspaceError, locate, ready_labs,
+                                         suggested_next)
+    from mllab.ui import render
+    from mllab.ui.render import inert
+    from mllab.ui.terminal import Stop, console, errors
+    from mllab.ui.terminal import say as _say
+    from mllab.ui.terminal import warn as _warn
+except ImportError as _missing:  # `python cli.py` from a clone without the dependencies
+    sys.exit(f"mllab: {_missing.name or _missing} is not installed; install mllab and its "
+             f"dependencies first: python3 -m venv .venv && .venv/bin/pip install -e . "
+             f"(in {Path(__file__).resolve().parent}), then .venv/bin/mllab or "
+             f".venv/bin/python cli.py")
 
 class LabId(click.ParamType):
     """A lab id, completed from the registry and checked against it."""
@@ -56,7 +55,7 @@ class LabId(click.ParamType):
         return [CompletionItem(i) for i in labs.ids() if i.startswith(incomplete)]
 
     def convert(self, value, param, ctx):
-        from mllab.scaffold import placeholders
+        from mllab.instructor.scaffold import placeholders
 
         try:
             lab = labs.get(value)
@@ -64,12 +63,16 @@ class LabId(click.ParamType):
             self.fail(str(exc), param, ctx)
         left = placeholders(lab) if ctx is None or ctx.command.name != "validate" else []
         if left:  # skeleton text never reaches a learner
-            self.fail(f"{lab.id} is still being written ({len(left)} placeholder(s) left, e.g. "
+            self.fail(f"{lab.id} is still being written ({len(left)} placeholder"
+                      f"{'s' * (len(left) != 1)} left, e.g. "
                       f"{left[0]}); `mllab validate {lab.id}` lists them", param, ctx)
         return lab
 
 
 LAB = LabId()
+MAX_SEED = 2**31 - 1  # a grading draws 31-bit seeds; team scripts add small offsets, and numpy's
+# legacy seeding stops at 2**32 - 1
+TIMEOUT = click.FloatRange(1, 24 * 3600)  # seconds per sandboxed run
 workspace_option = click.option(
     "--workspace", type=click.Path(file_okay=False), default=None,
     help="Workspace folder (default: $MLLAB_WORKSPACE, else ./mllab-work).")
@@ -87,152 +90,32 @@ def _workspace(path: str | None) -> Workspace:
     return Workspace(locate(path))
 
 
-def _learner_file(ws: Workspace, lab, file: str | None, command: str) -> Path:
-    """``--file`` if given, else the learner's copy in the workspace; exits with one line
-    when it is missing or unreadable."""
-    path = ws.require_copy(lab) if file is None else Path(file).resolve()
-    if not path.is_file():
-        _fail(f"no such file: {path}; without --file, `mllab {command} {lab.id}` uses your "
-              "workspace copy")
-    try:
-        with open(path, "rb") as fh:
-            fh.read(1)
-    except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
-    return path
-
-
-def _require_compiles(path: Path) -> None:
-    """Exit with one line when ``path`` is not valid Python (what ``run`` would crash on)."""
-    try:
-        compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        _fail(f"syntax error in {path.name}, line {exc.lineno}: {exc.msg}")
-    except ValueError as exc:  # e.g. null bytes: not a text file
-        _fail(f"{path.name} is not a Python source file: {exc}")
-
-
-def _device(requested: str) -> str:
-    """``cpu`` or ``cuda``: ``auto`` resolved on this machine; exits when ``cuda`` is asked
-    for on a machine without one."""
-    if requested == "cpu":
-        return "cpu"
-    if _cuda_available():
-        return "cuda"
-    if requested == "cuda":
-        _fail("this machine has no CUDA device (PyTorch sees no GPU); use --device cpu")
-    return "cpu"
-
-
-def _cuda_available() -> bool:
-    """Asked in a child process, so that the CLI itself never imports torch; without a GPU
-    driver's device files (NVIDIA, or ROCm's /dev/kfd) the answer is no, without asking."""
-    if not any(Path(p).exists() for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")):
-        return False
-    probe = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
-    return subprocess.call([sys.executable, "-c", probe], stderr=subprocess.DEVNULL) == 0
-
-
-def _foreground(argv: list[str], cwd: Path, live: Path | None = None) -> int:
-    """Run ``argv`` attached to this terminal; return its exit code.
-
-    Ctrl-C reaches only this process (the child starts with SIGINT ignored), which then
-    stops the child with SIGTERM: no traceback from deep inside a library, no process left.
-    With ``live`` (a file the child writes "step N loss X" to), the child's output is
-    passed through line by line above a live line showing its training step and loss.
-    """
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
-    try:
-        if live is None:
-            child = subprocess.Popen(argv, cwd=cwd)
-        else:
-            child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT,
-                                     env={**os.environ, "MLLAB_PROGRESS": str(live),
-                                          "PYTHONUNBUFFERED": "1"})
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    try:
-        if live is None:
-            return child.wait()
-        return _with_live_training(child, live)
-    except KeyboardInterrupt:
-        child.terminate()
-        try:
-            child.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        raise
-
-
-def _with_live_training(child: subprocess.Popen, progress_file: Path) -> int:
-    """Show ``child``'s output as it comes, under a live line with the training step and
-    loss it last wrote to ``progress_file``; return its exit code."""
-    import threading
-
-    from mllab.graders.engine import TRAINING_LINE
-    from mllab.graders.report import metric_text
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
-                  TimeElapsedColumn(), console=console, transient=True) as live:
-        task = live.add_task("training")
-
-        def passed_through() -> None:
-            for raw in iter(child.stdout.readline, b""):
-                shown = raw.decode("utf-8", "replace").rstrip("\r\n").split("\r")[-1]
-                live.console.print(Text(inert(shown, limit=1000, lines=1)))
-
-        reader = threading.Thread(target=passed_through, daemon=True)
-        reader.start()
-        while child.poll() is None:
-            try:
-                match = TRAINING_LINE.fullmatch(progress_file.read_bytes()[:64])
-            except OSError:
-                match = None
-            if match:
-                live.update(task, description=f"training: step {int(match[1])}, "
-                                              f"loss {metric_text(float(match[2]))}")
-            time.sleep(0.25)
-        reader.join(timeout=5)
-    return child.returncode
-
-
-@contextlib.contextmanager
-def _status(message: str, quiet: bool):
-    """Yield a ``status`` whose ``update(step)`` shows where a long task is: on a terminal, a
-    live line (spinner, step, elapsed time); elsewhere (a log, CI) one plain line per step;
-    nothing when ``quiet`` (JSON on stdout, ``--quiet``). Colours follow ``NO_COLOR``."""
-    if quiet:
-        yield SimpleNamespace(update=lambda step: None)
-    elif not console.is_terminal:
-        yield SimpleNamespace(update=lambda step: console.print(
-            Text(f"{message}: {inert(step, lines=1)}", style="dim")))
-    else:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
-                      TimeElapsedColumn(), console=console, transient=True) as live:
-            task = live.add_task(message)
-            yield SimpleNamespace(update=lambda step: live.update(
-                task, description=f"{message}: {inert(step, lines=1)}"))
-
-
-def _say(text: str, style: str = "") -> None:
-    """Print ``text`` as written (no markup), wrapped at word boundaries."""
-    console.print(Text(text, style=style))
-
-
-def _warn(message: str) -> None:
-    errors.print(render.labelled("warning:", inert(message, limit=1000, lines=1), "yellow"))
-
-
 def _fail(message: str, code: int = 2):
-    errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
+    """End the command with ``message``: one line on stderr, or, for a command asked for
+    ``--json``, a JSON object on stdout (a script reading it gets JSON either way)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):
+        click.echo(json.dumps({"error": message, "exit_code": code}))
+    else:
+        errors.print(render.labelled("error:", inert(message, limit=1000, lines=1), "red"))
     sys.exit(code)
 
 
-class _Group(click.Group):
+class _Command(click.Command):
     def invoke(self, ctx):
         try:
+            return super().invoke(ctx)
+        except Stop as stop:  # raised by library code where the problem is found
+            _fail(str(stop), stop.code)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def invoke(self, ctx):
+        try:
+            for problem in labs.problems():  # one bad lab is left out; the others work
+                _warn(problem)
             return super().invoke(ctx)
         except labs.LabError as exc:  # a malformed lab folder: the course's fault, not yours
             _fail(str(exc), code=3)
@@ -248,27 +131,23 @@ def main():
     """Hands-on ML debugging labs: run a broken training setup, fix it, get it graded."""
 
 
-def _ready_labs() -> list:
-    """Every lab a learner may see, easiest first: drafts (skeleton text left) are not."""
-    from mllab.scaffold import placeholders
-
-    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)))
-
-
 @main.command("list")
 @workspace_option
+@click.option("--drafts", is_flag=True,
+              help="Also list labs not yet validated on 20 seeds (for their authors).")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def list_labs(workspace, as_json):
+def list_labs(workspace, drafts, as_json):
     """List the labs, easiest first, and your progress on each."""
-    course = _ready_labs()
+    course = ready_labs(drafts)
     progress = _workspace(workspace).progress([lab.id for lab in course])
     if as_json:
         click.echo(json.dumps([{"id": lab.id, "title": lab.title, "difficulty": lab.difficulty,
-                                "topics": list(lab.topics), "status": progress[lab.id].status}
-                               for lab in course], indent=2))
+                                "topics": list(lab.topics), "status": progress[lab.id].status,
+                                "draft": not lab.validated} for lab in course], indent=2))
         return
     console.print(render.lab_table(course, progress, console.width))
-    console.print(render.course_summary(course, progress, suggested_next(course, progress)))
+    ready = [lab for lab in course if lab.validated]  # a draft is never suggested
+    console.print(render.course_summary(course, progress, suggested_next(ready, progress)))
 
 
 @main.command()
@@ -276,16 +155,22 @@ def list_labs(workspace, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def progress(workspace, as_json):
     """Your progress per lab (attempts, hints, first pass, time) and the lab to do next."""
-    course = _ready_labs()
+    course = ready_labs()
     mine = _workspace(workspace).progress([lab.id for lab in course])
     suggested = suggested_next(course, mine)
+    from mllab.learner.interview import rounds, rounds_table
+
+    finished = [state for _, state in rounds(locate(workspace)) if state.finished_at]
     if as_json:
         click.echo(json.dumps({"labs": [{**asdict(mine[lab.id]), "difficulty": lab.difficulty,
                                          "hints_total": len(lab.hints)} for lab in course],
-                               "next": suggested.id if suggested else None}, indent=2))
+                               "next": suggested.id if suggested else None,
+                               "interviews": [state.card for state in finished]}, indent=2))
         return
     console.print(render.progress_table(course, mine))
     console.print(render.course_summary(course, mine, suggested))
+    if finished:
+        console.print(rounds_table(finished))
 
 
 @main.command()
@@ -318,28 +203,14 @@ def start(lab, workspace, force):
 @workspace_option
 @file_option("Run")
 @device_option
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="The data's seed.")
 @click.option("--no-diagnose", is_flag=True, help="Skip the traced second run ('what we noticed').")
 def run(lab, workspace, file, device, seed, no_diagnose):
     """Run your copy the way the team would, so the symptom shows, then say what we noticed."""
-    from mllab.graders.engine import CHILD_SCRIPT
+    from mllab.learner.running import run as run_copy
 
-    path = _learner_file(_workspace(workspace), lab, file, "run")
-    _require_compiles(path)
-    resolved = _device(device)
-    _say(f"running {path} on {resolved}, seed {seed}", style="dim")
-    try:
-        with tempfile.TemporaryDirectory(prefix="mllab-run-") as scratch:
-            live = Path(scratch) / "progress" if console.is_terminal else None
-            code = _foreground([sys.executable, str(CHILD_SCRIPT), "run", str(path),
-                                "--device", resolved, "--seed", str(seed)], cwd=path.parent,
-                               live=live)
-    except KeyboardInterrupt:
-        _fail(f"interrupted (Ctrl-C): stopped the run of {path.name}")
-    if code == 0 and not no_diagnose:
-        _noticed_after(lab, path, _workspace(workspace), resolved, "what we noticed comes from a second, traced run "
-                       "of your functions on one seed of the lab's data")
-    sys.exit(code)
+    sys.exit(run_copy(lab, _workspace(workspace), file, device, seed, no_diagnose))
 
 
 @main.command()
@@ -350,76 +221,19 @@ def run(lab, workspace, file, device, seed, no_diagnose):
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def diagnose(lab, workspace, file, device, as_json):
     """Run your copy once and say what looks wrong in the run (never how to fix it)."""
-    from mllab.graders.observe import ObserveError
+    from mllab.learner.diagnosis import diagnose as diagnose_copy
 
-    ws = _workspace(workspace)
-    path = _learner_file(ws, lab, file, "diagnose")
-    _require_compiles(path)
-    try:
-        record = _diagnosis(lab, path, _device(device), quiet=as_json)
-    except ObserveError as exc:
-        _fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
-    if as_json:
-        from mllab.graders.diagnose import checked, diagnose
-
-        click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked(record),
-                               "findings": [asdict(f) for f in diagnose(record)]}, indent=2))
-    else:
-        _show_record(lab, path, ws, record)
+    diagnose_copy(lab, _workspace(workspace), file, device, as_json)
 
 
-def _diagnosis(lab, path: Path, device: str, quiet: bool = False, seed: int = 0):
-    """The record of one traced run of ``path`` on one seed of the lab's data; raises
-    ``ObserveError`` when the learner's code fails."""
-    from mllab.graders.observe import observe
+def _seed_pairs(text: str | None) -> tuple[tuple[int, int], ...] | None:
+    """`--seeds TRAIN:EVAL,...` read, or a usage error of one line."""
+    from mllab.graders.report import parse_seed_pairs
 
     try:
-        with _status(f"diagnosing {path.name}", quiet=quiet) as status:
-            status.update("one traced run on one seed of the lab's data")
-            return observe(lab, path, device, seed=seed)
-    except KeyboardInterrupt:
-        _fail(f"interrupted (Ctrl-C): stopped diagnosing {path.name}")
-
-
-def _show_record(lab, path: Path, ws, record) -> None:
-    """What we noticed in a traced run, then the lab's curves of it, as one-line plots
-    and a PNG in the workspace (a folder we cannot write costs only the PNG)."""
-    from mllab.graders.curves import curves, write_png
-    from mllab.graders.diagnose import checked, diagnose
-
-    render.noticed(console, diagnose(record), checked(record))
-    found = curves(record, lab.curves)
-    if not found:
-        return
-    png, problem = ws.root / f"{lab.id}-curves.png", None
-    try:
-        write_png(found, png, f"{lab.id}: {path.name}, one traced run")
-    except (OSError, RuntimeError, ValueError) as exc:
-        png, problem = None, f"{type(exc).__name__}: {exc}"
-    render.curves(console, found, png, problem)
-
-
-def _noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) -> None:
-    """The "what we noticed" section and the curves at the end of ``run`` or a failing
-    ``submit``: a second, traced run; advisory, so a failure of it is one warning, never
-    the exit code."""
-    from mllab.graders.observe import ObserveError
-
-    _say(f"\n{why}; `mllab diagnose {lab.id}` repeats it", style="dim")
-    try:
-        _show_record(lab, path, ws, _diagnosis(lab, path, device, seed=seed))
-    except ObserveError as exc:
-        _warn(f"nothing to diagnose: the traced run stopped: {exc}")
-
-
-def _worst_seed(lab, report) -> int:
-    """The training seed of the graded seed furthest from the first target missed."""
-    failed = [check for check in report.checks if not check.passed] or list(report.checks)
-    runs = [run for run in report.runs if failed and failed[0].metric in run.metrics]
-    if not runs:
-        return lab.seeds[0]
-    target = next(t for t in lab.targets if t.metric == failed[0].metric)
-    return max(runs, key=lambda run: target.shortfall(run.metrics[target.metric])).seed
+        return None if text is None else parse_seed_pairs(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()
@@ -428,31 +242,9 @@ def _worst_seed(lab, report) -> int:
 @click.option("--all", "show_all", is_flag=True, help="List again the hints already shown.")
 def hint(lab, workspace, show_all):
     """Show the next hint (each call reveals one more)."""
-    ws = _workspace(workspace)
-    total = len(lab.hints)
-    if show_all:
-        shown = ws.hints_shown(lab.id)
-        for number in range(1, shown + 1):
-            console.print(render.hint(number, total, lab.hints[number - 1]))
-        if not shown:
-            _say(f"no hints shown yet for {lab.id}; `mllab hint {lab.id}` shows the first")
-        return
-    _next_hint(ws, lab)
+    from mllab.learner.loop import hint as show_hint
 
-
-def _next_hint(ws: Workspace, lab) -> None:
-    """Reveal and show the next hint, or say there is none left and what comes next."""
-    total = len(lab.hints)
-    revealed = ws.next_hint(lab)
-    if revealed:
-        console.print(render.hint(revealed[0], total, revealed[1]))
-        return
-    seen = f"you have seen all {total} for {lab.id}; `mllab hint {lab.id} --all` lists them" \
-        if total else f"{lab.id} has none"
-    answer = (f"`mllab solution {lab.id}` shows the reference fixes" if ws.unlocked(lab.id)
-              else f"`mllab solution {lab.id} --give-up` shows the reference fixes now "
-                   "(recorded as giving up)")
-    _say(f"no more hints: {seen}. {answer[0].upper()}{answer[1:]}.")
+    show_hint(_workspace(workspace), lab, show_all)
 
 
 @main.command()
@@ -460,39 +252,22 @@ def _next_hint(ws: Workspace, lab) -> None:
 @workspace_option
 @file_option("Grade")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
+@click.option("--seeds", "seed_pairs", default=None, metavar="TRAIN:EVAL,...",
+              callback=lambda ctx, param, value: _seed_pairs(value),
+              help="Repeat an earlier grading: the seeds it printed (each grading draws new ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
-def submit(lab, workspace, file, device, timeout, as_json, quiet):
-    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault."""
-    from mllab.graders import Options, grade
+def submit(lab, workspace, file, device, timeout, seed_pairs, as_json, quiet):
+    """Grade your fix. Exit 0 pass, 1 fail, 2 problem with your code, 3 grader fault.
 
-    ws = _workspace(workspace)
-    path = _learner_file(ws, lab, file, "submit")
-    if device == "cuda":
-        _device(device)
-    try:
-        with _status(f"grading {path.name}", quiet=as_json or quiet) as status:
-            result = grade(lab, path, Options(device=device, timeout_s=timeout),
-                           progress=status.update)
-    except KeyboardInterrupt:
-        _fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        render.report(console, result)
-    try:
-        ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
-    except WorkspaceError as exc:  # the verdict above stands; only the history misses it
-        _warn(f"this attempt was not recorded: {exc}")
-    if result.verdict == "pass" and not as_json:
-        _after_pass(ws, lab)
-    elif result.verdict == "fail" and not as_json:
-        seed = _worst_seed(lab, result)
-        _noticed_after(lab, path, ws, _device(device), "the grade failed, so we traced one more run "
-                       f"of your functions on the training data of its worst seed (seed {seed}; "
-                       "not part of the grade)", seed=seed)
-    sys.exit(result.exit_code)
+    Each grading trains and evaluates on data drawn afresh from new seeds, and prints
+    them; --seeds with those seeds repeats that grading exactly."""
+    from mllab.learner.loop import submit as grade_copy
+
+    sys.exit(grade_copy(lab, _workspace(workspace), file, device, timeout, seed_pairs, as_json,
+                        quiet))
 
 
 @main.command()
@@ -500,7 +275,7 @@ def submit(lab, workspace, file, device, timeout, as_json, quiet):
 @workspace_option
 @file_option("Watch")
 @device_option
-@click.option("--poll", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
               help="Seconds between looks at the file.")
 def watch(lab, workspace, file, device, poll):
     """Grade your copy again each time you save it.
@@ -514,59 +289,9 @@ def watch(lab, workspace, file, device, poll):
     The file is looked at every --poll seconds and compared by content, so every editor
     and filesystem works (no change events are needed).
     """
-    from mllab.watch import Commands, Grader, Session
+    from mllab.learner.watch import watch as watch_copy
 
-    ws = _workspace(workspace)
-    path = _learner_file(ws, lab, file, "watch")
-    if device == "cuda":
-        _device(device)
-    grader = Grader(lab.id, path, device)
-
-    def submitted(result) -> None:
-        render.report(console, result)
-        try:
-            ws.record(lab.id, path, result.verdict, result.reason, result.seconds)
-        except WorkspaceError as exc:
-            _warn(f"this attempt was not recorded: {exc}")
-        if result.verdict == "pass":
-            _after_pass(ws, lab)
-
-    def hinted() -> None:
-        try:
-            _next_hint(ws, lab)
-        except WorkspaceError as exc:  # e.g. a read-only workspace: keep watching
-            _warn(str(exc))
-
-    stops = {number: signal.signal(number, _interrupt)
-             for number in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        with Commands() as commands:
-            Session(console, lab, path, grader, commands, poll, hinted, submitted).run()
-    except KeyboardInterrupt as exc:
-        _say(f"stopped watching ({exc.args[0] if exc.args else 'Ctrl-C'})", style="dim")
-    finally:
-        grader.cancel()
-        for number, previous in stops.items():
-            signal.signal(number, previous)
-
-
-def _interrupt(signum, frame):
-    """SIGTERM (or a closed terminal) stops ``watch`` the way Ctrl-C does."""
-    raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
-def _after_pass(ws: Workspace, lab) -> None:
-    """The debrief the first time a lab passes; afterwards, where to find it."""
-    if ws.happened(lab.id, "debrief"):
-        _say(f"debrief: `mllab debrief {lab.id}` reopens it; `mllab solution {lab.id}` shows "
-             "the reference fixes", style="dim")
-        return
-    render.debrief(console, lab)
-    _say(f"`mllab solution {lab.id}` compares your fix with the reference fixes, "
-         f"`mllab debrief {lab.id}` reopens this debrief, `mllab progress` suggests what next.",
-         style="dim")
-    with contextlib.suppress(WorkspaceError):  # unwritable: already warned; shown again next time
-        ws.mark(lab.id, "debrief")
+    watch_copy(lab, _workspace(workspace), file, device, poll)
 
 
 @main.command()
@@ -585,16 +310,14 @@ def debrief(lab, workspace):
 @workspace_option
 @click.option("--give-up", is_flag=True,
               help="Show it before you pass (recorded as giving up in your progress).")
-def solution(lab, workspace, give_up):
+@click.option("--fix", "only", default=None, metavar="NAME",
+              help="Only this reference fix (`> fix.diff` then applies with `git apply` in "
+                   "your workspace).")
+def solution(lab, workspace, give_up, only):
     """Show the reference fixes as diffs against the broken file (after a pass)."""
-    ws = _workspace(workspace)
-    if not ws.unlocked(lab.id):
-        if not give_up:
-            _fail(f"the solution of {lab.id} opens once you pass it; `mllab hint {lab.id}` "
-                  f"helps, and `mllab solution {lab.id} --give-up` shows it now (recorded as "
-                  "giving up)")
-        ws.mark(lab.id, "gave-up")
-    render.solution(console, lab)
+    from mllab.learner.loop import solution as show_solution
+
+    show_solution(lab, workspace, give_up, only)
 
 
 @main.command()
@@ -610,88 +333,44 @@ def reset(lab, workspace):
 
 @main.command()
 @click.argument("lab_ids", nargs=-1, type=LAB)
-@click.option("--seeds", type=int, default=None,
+@click.option("--seeds", type=click.IntRange(1, 1000), default=None,
               help="Grade on N random (training, evaluation) seed pairs instead of the lab's "
                    "own seeds (e.g. 20 to calibrate).")
-@click.option("--draw", type=int, default=None,
+@click.option("--draw", type=click.IntRange(0, 2**48 - 1), default=None,
               help="Repeat an earlier --seeds run: the draw number it printed.")
 @device_option
+@click.option("--write", is_flag=True,
+              help="With --seeds 20 or more: record the distributions and margins in each "
+                   "lab's lab.toml (its [calibration] tables), which makes a draft a lab.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def validate(lab_ids, seeds, draw, device, as_json):
+def validate(lab_ids, seeds, draw, device, write, as_json):
     """For instructors: broken files fail and reference fixes pass, on every seed."""
-    from dataclasses import asdict
+    from mllab.instructor.validating import validate as validate_labs
 
-    from mllab.graders.validate import draw_seed_pairs, margins
-    from mllab.graders.validate import validate as validate_lab
-
-    chosen = lab_ids or labs.all_labs()
-    pairs = None
-    if seeds:
-        draw, pairs = draw_seed_pairs(seeds, draw)
-        if not as_json:
-            console.print(f"[dim]{seeds} random seed pairs, draw {draw} (repeat with --seeds "
-                          f"{seeds} --draw {draw}): {list(pairs)}[/]", highlight=False)
-    rows, found = [], []
-    with _status("validating", quiet=as_json) as status:
-        for lab in chosen:
-            lab_rows = validate_lab(lab, pairs, device, progress=status.update)
-            rows += lab_rows
-            found += margins(lab, lab_rows)
-    if as_json:
-        click.echo(json.dumps({"draw": draw, "seed_pairs": pairs, "rows": [asdict(r) for r in rows],
-                               "margins": [asdict(m) for m in found]}, indent=2))
-    else:
-        console.print(render.validation_table(rows))
-        console.print(render.margin_table(found))
-        console.print("\n[dim]measured distributions, for each lab.toml:[/]")
-        console.print(render.calibration_toml(rows), highlight=False, markup=False)
-    sys.exit(0 if all(row.ok for row in rows) else 1)
+    sys.exit(validate_labs(lab_ids, seeds, draw, device, write, as_json))
 
 
 @main.command()
 @click.argument("lab_id")
 @click.option("--course", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Course folder to write into (it holds labs/ and broken_models/).")
-def new(lab_id, course):
+@click.option("--template", type=click.Choice(["sklearn", "torch"]), default="sklearn",
+              show_default=True, help="The skeleton's model: scikit-learn or PyTorch.")
+def new(lab_id, course, template):
     """For instructors: write the skeleton of a new lab."""
-    from mllab.scaffold import ScaffoldError, new_lab
+    from mllab.instructor.scaffold import ScaffoldError, new_lab
 
     try:
-        written = new_lab(Path(course).resolve(), lab_id)
+        written = new_lab(Path(course).resolve(), lab_id, template)
     except ScaffoldError as exc:
         _fail(str(exc))
     console.print("\n".join(f"wrote {path}" for path in written), highlight=False)
-    console.print(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
-                  f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate "
-                  f"{lab_id}` lists what is left (every FILL IN, a second fix, the calibration); "
-                  f"replace the planted bug with yours (see docs/authoring.md). This course is "
-                  f"remembered: every mllab command finds {lab_id}, wherever it runs.",
-                  highlight=False)
-
-
-@contextlib.contextmanager
-def _class_progress(total: int, quiet: bool):
-    """A callback ``(student, report)`` for each result: a progress bar on a terminal,
-    one plain line each otherwise, nothing when ``quiet``."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.text import Text
-
-    from mllab.graders.gradebook import printable
-
-    if quiet or not total:
-        yield lambda student, report: None
-    elif not console.is_terminal:
-        done = iter(range(1, total + 1))
-        yield lambda student, report: console.print(Text(
-            f"[{next(done)}/{total}] {printable(student)}: {report.verdict} "
-            f"({report.seconds:.1f}s)"), soft_wrap=True)
-    else:
-        with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TextColumn("{task.description}", markup=False),
-                      console=console, transient=True) as progress:
-            task = progress.add_task("", total=total)
-            yield lambda student, report: progress.update(
-                task, advance=1, description=f"last: {printable(student)}: {report.verdict}")
+    _say(f"\nThe skeleton already trains, fails for a planted reason (the broken file "
+         f"reads 3 of 10 columns) and passes with its fix. Next: `mllab validate {lab_id}` "
+         f"lists what is left (every FILL IN, a second fix), then `mllab validate {lab_id} "
+         f"--seeds 20 --write` records the calibration; replace the planted bug with yours "
+         f"(see docs/authoring.md). Until then it is a draft (`mllab list --drafts`). This "
+         f"course is remembered: every mllab command finds {lab_id}, wherever it runs.")
 
 
 @main.command("grade-class")
@@ -700,7 +379,7 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Where the gradebook and each student's results go "
                    "(default: FOLDER-LAB-grades beside FOLDER).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Submissions graded at once (default: one per usable core, as memory allows).")
 @click.option("--force", is_flag=True, help="Grade again students already graded in --out.")
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
@@ -717,84 +396,149 @@ def _class_progress(total: int, quiet: bool):
 @click.option("--allow-weak-isolation", is_flag=True,
               help="Grade with a secret even without bubblewrap; reports say verified: false.")
 @device_option
-@click.option("--timeout", type=float, default=None, help="Seconds per seed (default: the lab's).")
+@click.option("--timeout", type=TIMEOUT, default=None,
+              help="Seconds per sandboxed run (default: the lab's).")
+@click.option("--partial-credit", type=click.Choice(labs.PARTIAL_CREDIT), default=None,
+              help="How a fail scores: the checks its medians met, nothing, or the checks met "
+                   "on every seed (default: the lab's [grading] partial_credit, else per-check).")
+@click.option("--grade-unchanged", is_flag=True,
+              help="Grade the starter file handed in unchanged like any other file (by "
+                   "default it is marked unchanged and scores 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every report as JSON.")
 def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_file,
-                ask_secret, allow_weak_isolation, device, timeout, as_json):
+                ask_secret, allow_weak_isolation, device, timeout, partial_credit,
+                grade_unchanged, as_json):
     """For instructors: grade FOLDER/<student>.py (or FOLDER/<student>/LAB.py) for LAB.
 
     Writes OUT/gradebook.csv and OUT/<student>/results.json (Gradescope's format) as each
     result comes in; a rerun keeps the results already there. Exit 0 once everyone is graded,
     whatever the verdicts; 3 when mllab could not grade someone (rerun to regrade them).
     """
-    from dataclasses import asdict
+    from mllab.instructor.class_grading import grade_class as grade_all
+    from mllab.instructor.class_grading import read_secret
 
-    from mllab.graders import Options, sandbox
-    from mllab.graders.batch import GRADEBOOK, RESULTS, default_jobs, plan_class
-    from mllab.graders.batch import grade_class as grade_all
-    from mllab.graders.gradebook import score, summarize
-    from mllab.graders.ray_backend import RayUnavailable
-
-    secret = _secret(secret, secret_file, ask_secret)
-    missing = sandbox.weaknesses(sandbox.available_isolation()[0])
-    if secret and missing and not allow_weak_isolation:
-        _fail(f"verified grading needs a sandbox no submission can get out of: install "
-              f"bubblewrap (`apt-get install bubblewrap`; as a normal user, user namespaces must "
-              f"be allowed) or pass --allow-weak-isolation to grade anyway (every report then "
-              f"says verified: false). Missing: {'; '.join(missing)}")
-    folder = Path(folder).resolve()
-    out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
-    options = Options(device=device, secret=secret, timeout_s=timeout,
-                      allow_weak_isolation=allow_weak_isolation)
-    try:
-        plan = plan_class(lab, folder, out_dir, options, force=force)
-        if not plan.entries:
-            _fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
-        if plan.kept and not as_json:
-            console.print(f"{len(plan.kept)} student(s) already graded in {plan.out} keep their "
-                          "result (--force grades them again)", markup=False, highlight=False,
-                          soft_wrap=True)
-        with _class_progress(len(plan.todo), quiet=as_json) as advance:
-            reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
-                                backend=backend, address=address)
-    except OSError as exc:
-        _fail(f"{exc.filename or out_dir}: {exc.strerror or exc}")
-    except RayUnavailable as exc:
-        _fail(str(exc))
-    summary = summarize(lab, reports)
-    if as_json:
-        click.echo(json.dumps({
-            "gradebook": str(plan.out / GRADEBOOK), "summary": asdict(summary),
-            "students": {who: {"score": score(lab, r), "max_score": lab.points,
-                               "report": r.to_dict()} for who, r in reports.items()}},
-            indent=2))
-    else:
-        console.print(render.class_table(lab, reports))
-        render.class_summary(console, lab, summary)
-        console.print(f"gradebook: {plan.out / GRADEBOOK}; per student: "
-                      f"{plan.out}/<student>/{RESULTS}", markup=False, highlight=False,
-                      soft_wrap=True)
-    sys.exit(3 if summary.regrade else 0)
-
-
-def _secret(given: str | None, file: str | None, ask: bool) -> str | None:
-    """The secret from --secret-file, --ask-secret or --secret (else $MLLAB_SECRET); two of
-    them on one command line are a usage error."""
     on_command_line = click.get_current_context().get_parameter_source("secret") == \
         click.core.ParameterSource.COMMANDLINE
-    if on_command_line + (file is not None) + ask > 1:
-        _fail("give the secret one way only: --secret, --secret-file or --ask-secret")
-    if file is not None:
-        try:
-            lines = Path(file).read_text().splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"cannot read the secret from {file}: {exc}")
-        given = lines[0] if lines else ""
-    elif ask:
-        given = click.prompt("secret", hide_input=True, err=True)
-    if given is not None and not given.strip():
-        _fail("the secret is empty")
-    return given
+    secret = read_secret(secret, on_command_line, secret_file, ask_secret)
+    sys.exit(grade_all(lab, folder, out, jobs, force, backend, address, secret,
+                       allow_weak_isolation, device, timeout, partial_credit, grade_unchanged,
+                       as_json, secret_file))
+
+
+# ------------------------------------------------------------------ interview (docs/interview.md)
+
+
+@main.group(cls=_Group)
+def interview():
+    """A timed mock debugging round on a lab you have not seen.
+
+    Start one with `mllab interview start`; docs/interview.md has the rubric."""
+
+
+yes_option = click.option("--yes", is_flag=True, help="Take it without asking (the price is "
+                          "still shown).")
+
+
+@interview.command("start")
+@click.option("--lab", "lab", type=LAB, default=None,
+              help="Practise this lab (default: one drawn among those you have not passed).")
+@click.option("--level", type=click.Choice(["beginner", "intermediate", "advanced"]),
+              default=None, help="Draw among the labs of this level only.")
+@click.option("--minutes", type=click.IntRange(1, 24 * 60), default=45, show_default=True,
+              help="Time allowed, wall clock, from now to `finish`.")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the round as JSON.")
+def interview_start(lab, level, minutes, workspace, as_json):
+    """Begin a round: draw a lab, copy its code, start the clock."""
+    from mllab.learner.rounds import start_round
+
+    start_round(_workspace(workspace), lab, level, minutes, as_json)
+
+
+@interview.command("status")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def interview_status(workspace, as_json):
+    """Time left, the file to edit, and what the round has used."""
+    from mllab.learner.rounds import show_status
+
+    show_status(workspace, as_json)
+
+
+@interview.command("run")
+@workspace_option
+@device_option
+@click.option("--seed", type=int, default=0, show_default=True)
+def interview_run(workspace, device, seed):
+    """Run the team's script on your copy, as `mllab run` does (free)."""
+    from mllab.learner.rounds import run_copy
+
+    sys.exit(run_copy(workspace, device, seed))
+
+
+@interview.command("diagnose")
+@workspace_option
+@device_option
+@yes_option
+def interview_diagnose(workspace, device, yes):
+    """What we notice in one traced run of your copy (costs points)."""
+    from mllab.learner.rounds import diagnose_copy
+
+    diagnose_copy(workspace, device, yes)
+
+
+@interview.command("hint")
+@workspace_option
+@yes_option
+@click.option("--all", "show_all", is_flag=True, help="List again the hints already taken (free).")
+def interview_hint(workspace, yes, show_all):
+    """The next hint (costs points; the price is shown first)."""
+    from mllab.learner.rounds import take_hint
+
+    take_hint(workspace, yes, show_all)
+
+
+@interview.command("submit")
+@workspace_option
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress while grading, only the report.")
+def interview_submit(workspace, device, as_json, quiet):
+    """Grade your copy as `mllab submit` does (free)."""
+    from mllab.learner.rounds import submit_copy
+
+    sys.exit(submit_copy(workspace, device, as_json, quiet))
+
+
+@interview.command("causes")
+@workspace_option
+def interview_causes(workspace):
+    """The root-cause list (after a pass, or once the fix has ended).
+
+    After the round, it marks your answer and the real cause."""
+    from mllab.learner.rounds import show_cause_list
+
+    show_cause_list(_workspace(workspace))
+
+
+@interview.command("finish")
+@click.option("--cause", type=click.IntRange(min=1), default=None,
+              help="The number of the root cause, as `mllab interview causes` lists it.")
+@click.option("--explanation-file", type=click.Path(dir_okay=False), default=None,
+              help="Your explanation of the cause, 2 to 4 sentences ('-': standard input).")
+@click.option("--give-up", is_flag=True, help="Stop without a fix (recorded); ends the round.")
+@workspace_option
+@device_option
+@click.option("--json", "as_json", is_flag=True, help="Print the score card as JSON.")
+def interview_finish(cause, explanation_file, give_up, workspace, device, as_json):
+    """End the round: the root-cause question, then your score card.
+
+    Your copy is graded first if no submission was. On a terminal it asks for the cause and the explanation; elsewhere pass --cause N and
+    --explanation-file PATH (without them the cause list is printed and the round waits).
+    """
+    from mllab.learner.rounds import finish_round
+
+    finish_round(workspace, cause, explanation_file, give_up, device, as_json)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """How fast mllab answers: `mllab list` startup, sandboxed-run start-up, and grades.
 
     python benchmarks/speed.py [LAB ...] [--repeat 5] [--device cpu] [--cold] [--json]
+        [--startup-repeat 3] [--isolation LEVEL]
 
 With ``--cold`` grades start a fresh interpreter per run (no run server), for comparison.
 
@@ -39,11 +40,11 @@ def list_startup_seconds(repeat: int) -> list[float]:
 THREADS = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 TINY_LAB = TESTS / "course" / "labs" / "tiny_lab"
-# the tests' honest tiny-lab submission, importing the lab stack first
-STACK_IMPORTS = "import pandas, sklearn.linear_model, torch  # noqa: F401, E401\n"
+STACK = "pandas,sklearn.linear_model,torch"  # what the probe's submission imports first
 
 
-def startup_seconds(repeat: int) -> dict[str, dict[str, float]]:
+def startup_seconds(repeat: int, only: str | None = None,
+                    imports: str = STACK) -> dict[str, dict[str, float]]:
     """Per-run start-up: seconds of each sandboxed run of a submission that imports the lab
     stack and trains for milliseconds (the test course's tiny lab), per isolation level, with
     a fresh interpreter per run ("cold") and with the run server ("server"); and the grade's
@@ -56,7 +57,9 @@ def startup_seconds(repeat: int) -> dict[str, dict[str, float]]:
 
     course = Path(tempfile.mkdtemp(prefix="mllab-bench-course-"))
     stack = course / "imports_stack.py"
-    stack.write_text(STACK_IMPORTS + (TESTS / "submissions" / "honest.py").read_text())
+    # the tests' honest tiny-lab submission, importing the lab stack first
+    stack.write_text(f"import {imports}  # noqa: F401, E401\n"
+                     + (TESTS / "submissions" / "honest.py").read_text())
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **THREADS}
     bare = []
     for _ in range(repeat):
@@ -65,17 +68,19 @@ def startup_seconds(repeat: int) -> dict[str, dict[str, float]]:
         bare.append(time.perf_counter() - started)
     result = {"bare": {"per_run": round(statistics.median(bare), 3)}}
     shutil.copytree(TINY_LAB, course / "labs" / "tiny_lab")
+    (course / "broken_models").mkdir()  # a lab is its folder and its broken file
+    shutil.copy2(TINY_LAB.parents[1] / "broken_models" / "tiny_lab.py", course / "broken_models")
     toml = course / "labs" / "tiny_lab" / "lab.toml"  # room for torch's own memory
     toml.write_text(toml.read_text().replace("memory_mb = 600", "memory_mb = 4096"))
     lab = labs.load(course / "labs" / "tiny_lab")
-    modes = [(level, "cold") for level in sandbox.available_isolation()]
-    modes += [("bwrap", "server")] if "bwrap" in sandbox.available_isolation() else []
+    levels = [level for level in sandbox.available_isolation() if only in (None, level)]
+    modes = [(level, "cold") for level in levels] + [("bwrap", "server")] * ("bwrap" in levels)
     for level, mode in modes:
         os.environ[sandbox.COLD_VAR] = "1" if mode == "cold" else "0"
         runs, grades = [], []
         for _ in range(repeat):
             started = time.perf_counter()
-            report = grade(lab, stack, Options(isolation=level, seeds=(0, 1, 2),
+            report = grade(lab, stack, Options(isolation=level, count=3,
                                                early_stop=False))
             grades.append(time.perf_counter() - started)
             assert report.verdict == "pass", report.reason
@@ -116,7 +121,8 @@ def bare_seconds(lab, path: Path, pairs) -> float:
     return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else float("nan")
 
 
-def grade_seconds(lab_ids: list[str], device: str, cold: bool = False) -> list[dict]:
+def grade_seconds(lab_ids: list[str], device: str, cold: bool = False,
+                  isolation: str | None = None) -> list[dict]:
     """One row per graded file: lab, role, file, verdict, seconds, seeds run, bare seconds."""
     from mllab import labs
     from mllab.graders import Options, grade
@@ -132,7 +138,8 @@ def grade_seconds(lab_ids: list[str], device: str, cold: bool = False) -> list[d
             if role == "non-fix":
                 continue
             started = time.perf_counter()
-            report = grade(lab, path, Options(device=device, seed_pairs=pairs))
+            report = grade(lab, path, Options(device=device, seed_pairs=pairs,
+                                              isolation=isolation))
             seconds = round(time.perf_counter() - started, 2)
             bare = round(bare_seconds(lab, path, pairs[:len(report.runs)]), 2)
             rows.append({"lab": lab.id, "role": role, "file": path.name,
@@ -150,13 +157,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of `mllab list`")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--cold", action="store_true", help="grades without the run server")
+    parser.add_argument("--startup-repeat", type=int, default=3,
+                        help="grades of the tiny lab per isolation level")
+    parser.add_argument("--isolation", default=None,
+                        help="only this isolation level (default: each available one)")
+    parser.add_argument("--imports", default=STACK,
+                        help="modules the start-up probe's submission imports (comma-separated)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     startup = list_startup_seconds(args.repeat)
     print(f"mllab list: median {statistics.median(startup):.3f}s over {args.repeat} runs",
           file=sys.stderr)
-    result = {"list_seconds": startup, "startup_seconds": startup_seconds(3),
-              "grades": grade_seconds(args.labs, args.device, args.cold)}
+    result = {"list_seconds": startup, "startup_seconds": startup_seconds(args.startup_repeat, args.isolation,
+                                                      args.imports),
+              "grades": grade_seconds(args.labs, args.device, args.cold, args.isolation)}
     if args.json:
         print(json.dumps(result, indent=2))
 

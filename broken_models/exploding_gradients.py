@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
+    torch.set_num_threads(1)  # a small network: extra CPU threads only add overhead
     torch.manual_seed(args.seed)
 
     designs, drag = simulation_runs(8_000, seed=args.seed)

@@ -7,6 +7,11 @@ grading process of its own, and writes ``OUT/<student>/results.json`` (Gradescop
 ``OUT/<student>/report.json`` (mllab's report) and ``OUT/gradebook.csv`` the moment a
 result is known, each file replaced atomically.
 
+Without a secret, every student is graded on the same seed pairs, derived from one class
+seed drawn the first time and kept in ``OUT/.class-seed`` (a hidden name: no student's
+folder can take it): byte-identical files get identical metrics, and a rerun grades the
+students left on the same data.
+
 Why a process per student and not a thread: ``sandbox.run`` makes its process the
 subreaper of its runs and counts every child of that process that it did not start
 itself as an orphan of its run; two runs in one process would kill and reap each
@@ -28,6 +33,7 @@ import signal
 import stat
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -35,7 +41,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import INTERNAL_HINT, Options, grade
+from mllab.graders.engine import (INTERNAL_HINT, Options, draw_seed_pairs, grade, lab_limits,
+                                  with_floor)
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -44,6 +51,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 GRADEBOOK = "gradebook.csv"
 RESULTS = "results.json"  # Gradescope's format
 REPORT = "report.json"  # mllab's report, with what was graded and how
+CLASS_SEED = ".class-seed"  # the class seed, when grading without a secret
 REFUSED_HINT = ("Submit one regular file of your own: FOLDER/<student>.py or "
                 "FOLDER/<student>/{lab}.py (no links, no special files).")
 
@@ -149,22 +157,48 @@ def _refused(student: str, found: str, why: str) -> Entry:
 
 def output_folders(students: list[str]) -> dict[str, str]:
     """Student -> folder name under OUT: the name itself when it is a plain one, else a
-    readable stand-in; names equal but for case get a suffix (case-blind file systems)."""
-    def plain(name: str) -> str:
-        if name.isprintable() and len(name.encode()) <= 200:
+    readable stand-in; names that would clash (equal but for case or Unicode normal form,
+    as on case-blind file systems, or a name chosen to equal a classmate's stand-in) get a
+    suffix, until none clashes: no two students ever share a folder (and results.json)."""
+    def plain(name: str) -> str:  # bounded: the folder's files add their own names to it
+        if name.isprintable() and len(name.encode("utf-8", "surrogateescape")) <= 120 and \
+                not name.casefold().startswith("gradebook") and name not in (".", "..") and \
+                "/" not in name:
             return name
-        return re.sub(r"[^\w.@+-]", "_", name)[:60] + "-" + _digest(name)
+        return _readable(name) + "-" + _digest(name)
 
     names = {student: plain(student) for student in students}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
-    return {student: name if seen[name.casefold()] == 1 else f"{name}-{_digest(student)}"
-            for student, name in names.items()}
+    for attempt in range(4):
+        clashing = _clashing(names)
+        if not clashing:
+            return names
+        for student in clashing:
+            salt = f"{attempt}:" if attempt else ""  # the first suffix as before (resumes)
+            names[student] = f"{names[student]}-{_digest(salt + student)}"
+    # names chosen to clash round after round: every student's full digest, unique
+    return {student: f"{_readable(student)}-{hashlib.sha256(_utf8(student)).hexdigest()}"
+            for student in students}
+
+
+def _readable(name: str) -> str:
+    return re.sub(r"[^\w.@+-]", "_", name)[:60]
+
+
+def _clashing(names: dict[str, str]) -> list[str]:
+    """The students whose folder name another's equals on a case-blind, normalising file
+    system."""
+    seen: dict[str, list[str]] = {}
+    for student, name in names.items():
+        seen.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(student)
+    return [student for group in seen.values() if len(group) > 1 for student in group]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return hashlib.sha256(_utf8(text)).hexdigest()[:8]
 
 
 # ------------------------------------------------------------------ the plan
@@ -183,23 +217,50 @@ class ClassPlan:
     reports: dict[str, Report] = field(default_factory=dict)  # known already
     kept: list[str] = field(default_factory=list)  # graded by an earlier run, kept
     key: str = ""  # what the results depend on besides the files (``grading_key``)
+    class_seed: int | None = None  # every student's seed pairs come from it (no secret)
+
+
+class ClassFolderError(Exception):
+    """``OUT`` holds something grade-class cannot use; the message is one line."""
 
 
 def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
-               force: bool = False) -> ClassPlan:
-    """Read ``folder`` and ``out``: refused entries are judged now, results an earlier run
-    wrote for the same file, lab and settings are kept (unless ``force``), the rest is to
-    grade. ``internal-error`` results are always graded again."""
+               force: bool = False, grade_unchanged: bool = False) -> ClassPlan:
+    """Read ``folder`` and ``out``: refused entries are judged now, and so is the starter
+    file handed in unchanged (a fail marked ``unchanged``, 0 points; graded like any other
+    file with ``grade_unchanged``); results an earlier run wrote for the same file, lab and
+    settings are kept (unless ``force``), the rest is to grade. ``internal-error`` results
+    are always graded again. Without a secret (or seed pairs given), every student gets
+    the seed pairs of the class seed in ``out``, drawn now if there is none yet
+    (``grade_class`` writes it before anything else)."""
+    starter = lab.broken_file.read_bytes()
     out = out.resolve()
+    options = with_floor(options)  # one sandbox for the whole class, decided before anyone
+    # a class folder or gradebook kept in the course: no run reads a classmate's file
+    options = replace(options, hidden=(*options.hidden, str(folder.resolve()), str(out)))
     entries = class_entries(folder, lab.id, skip=out)
+    class_seed = None
+    if not options.verified and not options.seed_pairs:
+        class_seed = _class_seed(out)
+        if class_seed is None:
+            class_seed = draw_seed_pairs(0)[0]
+        pairs = draw_seed_pairs(options.count or len(lab.seeds), class_seed)[1]
+        options = replace(options, seed_pairs=pairs)
     plan = ClassPlan(lab, out, options, entries, output_folders([e.student for e in entries]),
-                     key=grading_key(lab, options))
+                     key=grading_key(lab, options), class_seed=class_seed)
     for entry in entries:
         if entry.refused:
             plan.reports[entry.student] = Report(
                 lab=lab.id, file=entry.found, verdict="error", reason=entry.refused,
                 hint=REFUSED_HINT.format(lab=lab.id), mode=_mode(options), isolation="not run",
                 seconds=0.0)
+            continue
+        if not grade_unchanged and gradebook.same_as_starter(entry.source, starter):
+            plan.reports[entry.student] = Report(
+                lab=lab.id, file=entry.found, verdict="fail",
+                reason=f"{gradebook.UNCHANGED}: {entry.found} is the starter file as given "
+                       f"(not graded)", hint=f"Fix the starter file of {lab.id}, then "
+                       "hand it in.", mode=_mode(options), isolation="not run", seconds=0.0)
             continue
         earlier = None if force else _earlier(plan, entry)
         if earlier:
@@ -210,13 +271,30 @@ def plan_class(lab: Lab, folder: Path, out: Path, options: Options,
     return plan
 
 
+def _class_seed(out: Path) -> int | None:
+    """The class seed an earlier run wrote in ``out``; None when there is none."""
+    path = out / CLASS_SEED
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(100).decode("ascii", "replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ClassFolderError(f"cannot read {path}: {exc.strerror}") from None
+    if not (text.isdigit() and text.isascii() and len(text) <= 20):
+        raise ClassFolderError(f"{path} holds no class seed (one whole number): restore it, "
+                               "or delete it to draw a new one (every student is then graded "
+                               "again, on new data)")
+    return int(text)
+
+
 def grading_key(lab: Lab, options: Options) -> str:
     """What a result depends on besides the file: the lab's grading files and the
     options, the secret only as a keyed digest of a fixed text (it reveals no seed)."""
     digest = hashlib.sha256(lab_digest(lab).encode())
     secret = options.secret and hmac.new(options.secret.encode(), b"mllab grade-class",
                                          "sha256").hexdigest()
-    settings = {**asdict(options), "secret": secret}
+    settings = {**asdict(options), "secret": secret, "hidden": None}  # paths: not the grading
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     return digest.hexdigest()
 
@@ -242,7 +320,9 @@ def _earlier(plan: ClassPlan, entry: Entry) -> Report | None:
         report = Report.from_dict(stored["report"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return None if report.verdict == "internal-error" else report
+    # an unchanged starter is judged afresh (``grade_unchanged`` may have changed)
+    return None if report.verdict == "internal-error" or gradebook.unchanged(report) \
+        else report
 
 
 # ------------------------------------------------------------------ grading
@@ -252,8 +332,9 @@ OnResult = Callable[[str, Report], None]
 
 
 def default_jobs(lab: Lab) -> int:
-    """Gradings at once: one per usable core, fewer when memory would not hold the lab's
-    memory budget for each."""
+    """Gradings at once: one per usable core, fewer when memory would not hold what each
+    run may hold: its memory budget, and its folder, /tmp and /dev/shm (tmpfs, in memory,
+    counted in no process's size: the tiny lab's 600 MiB budget is 1,412 MiB with them)."""
     cores = len(os.sched_getaffinity(0))
     try:
         with open("/proc/meminfo") as fh:
@@ -261,7 +342,9 @@ def default_jobs(lab: Lab) -> int:
                                 if line.startswith("MemAvailable:"))
     except (OSError, StopIteration, ValueError):
         return cores
-    return max(1, min(cores, available_kb // 1024 // max(lab.memory_mb, 1)))
+    limits = lab_limits(lab, Options())
+    per_run_mb = limits.memory_mb + 2 * limits.scratch_mb + (limits.disk_mb or 0)
+    return max(1, min(cores, available_kb // 1024 // max(per_run_mb, 1)))
 
 
 def grade_class(plan: ClassPlan, jobs: int = 1,
@@ -272,6 +355,8 @@ def grade_class(plan: ClassPlan, jobs: int = 1,
     writing each student's files as soon as the result is known; returns every student's
     report. One student's crash, hang or grader fault never stops the others."""
     entries = {entry.student: entry for entry in plan.entries}
+    if plan.class_seed is not None and not (plan.out / CLASS_SEED).exists():
+        _write(plan.out / CLASS_SEED, f"{plan.class_seed}\n".encode())
     for student, report in list(plan.reports.items()):
         _store(plan, entries[student], report)
     for entry in plan.todo:
@@ -303,8 +388,12 @@ def _grade_here(plan: ClassPlan, jobs: int) -> Iterator[tuple[Entry, Report]]:
 
 
 def _graded_copy(plan: ClassPlan, entry: Entry) -> Path:
-    """Where the bytes read from the class folder are kept, and graded from."""
-    return plan.out / plan.folders[entry.student] / Path(entry.found).name
+    """Where the bytes read from the class folder are kept, and graded from (under the
+    student's own file name when it is a plain, short one)."""
+    name = Path(entry.found).name
+    if not name.isprintable() or len(name.encode("utf-8", "surrogateescape")) > 120:
+        name = "submission.py"
+    return plan.out / plan.folders[entry.student] / name
 
 
 def _store(plan: ClassPlan, entry: Entry, report: Report) -> None:
@@ -346,7 +435,7 @@ def grade_file(lab: Lab, file: Path, options: Options) -> Report:
 
 
 def _grade_in_process(lab: Lab, file: Path, options: Options) -> Report:
-    seeds = len(options.seeds or lab.seeds)
+    seeds = len(options.seed_pairs or ()) or options.count or len(lab.seeds)
     deadline = seeds * ((options.timeout_s or lab.timeout_s) + 30) + 60
     # The job (and any secret in it) travels on stdin, never in argv or the environment.
     env = {name: value for name, value in os.environ.items() if name != "MLLAB_SECRET"}

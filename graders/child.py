@@ -300,8 +300,9 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
 
     answer(f"ready {os.getpid()}")
     while line := sys.stdin.readline():
-        verb, _, name = line.strip().partition(" ")
-        if verb != "run" or not name.isalnum():
+        verb, name, *user = [*line.split(), "", ""][:2] + line.split()[2:3]
+        if verb != "run" or not name.isalnum() or \
+                user and not all(part.isdigit() for part in user[0].split(":")):
             answer("failed")
             continue
         sys.stderr.flush()
@@ -310,6 +311,8 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
         if pid == 0:
             try:
                 os.close(ready)
+                if user:  # the uid of this run's own (mllab runs as root)
+                    os.environ[sandbox.RUN_AS_VAR] = user[0]
                 sandbox.enter_run(root, name, scratch_mb, ready_w)
                 main(["child.py", "grade", sandbox.RUN_DIR])
             except BaseException:  # noqa: BLE001 - the set-up failed: say why, on stderr
@@ -320,6 +323,20 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
         started = os.read(ready, 1) == b"1"
         os.close(ready)
         answer(f"exit {code}" if started else "failed")
+
+
+def _show_own_traceback(exc: BaseException, path: Path) -> None:
+    """``exc``'s traceback cut to the frames of the learner's file (not runpy's, mllab's or
+    a library's), the exception, then one summary line, on stderr."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve() == path.resolve()]
+    if frames:
+        print("Traceback (the lines of your file only):", file=sys.stderr)
+        print("".join(traceback.format_list(frames)), end="", file=sys.stderr)
+    print("".join(traceback.format_exception_only(type(exc), exc)), end="", file=sys.stderr)
+    where = f" at {path.name}:{frames[-1].lineno} in {frames[-1].name}()" if frames else ""
+    print(f"error: your code raised {type(exc).__name__}{where}; exit code 2, as `mllab "
+          "submit` gives for a problem with your code", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
@@ -340,7 +357,11 @@ def main(argv: list[str]) -> int:
 
             _report_training(Path(progress))
         sys.argv = argv[2:]
-        runpy.run_path(argv[2], run_name="__main__")
+        try:
+            runpy.run_path(argv[2], run_name="__main__")
+        except Exception as exc:  # noqa: BLE001 - the learner's script failed: say where
+            _show_own_traceback(exc, Path(argv[2]))
+            return 2  # as `mllab submit` says of a problem with the learner's code
         return 0
     workdir = Path(argv[2])
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT_BYTES, FILE_LIMIT_BYTES))

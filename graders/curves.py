@@ -71,8 +71,21 @@ def loss(record: RunRecord) -> Curve | None:
     spread = y.max() / max(y.min(), 1e-12) if y.min() > 0 else 0
     chance = (f"a uniform guess over {record.n_classes} classes, ln {record.n_classes}",
               math.log(record.n_classes)) if record.n_classes else None
-    return Curve("training loss", "optimizer step", "loss", [("loss", *_thinned(x, y))],
-                 log_y=spread > 100, note=note, reference=chance)
+    curve = Curve("training loss", "optimizer step", "loss", [("loss", *_thinned(x, y))],
+                  log_y=spread > 100, note=note, reference=chance)
+    owners = np.asarray(record.loss_optimizers, dtype=int)
+    if len(owners) == len(record.losses) and len(set(owners[owners > 0])) > 1:
+        # several optimizers (a GAN's discriminator and generator): one series each, so
+        # the two losses show apart instead of as one zigzag
+        curve.series = []
+        for number in sorted(set(owners[owners > 0])):
+            mine = owners == number
+            x, y, _ = _finite(np.asarray(steps)[mine], np.asarray(values)[mine])
+            if len(x):
+                curve.series.append((f"optimizer {number}" + (" (first to step)"
+                                                              if number == 1 else ""),
+                                     *_thinned(x, y)))
+    return curve
 
 
 def gradients(record: RunRecord) -> Curve | None:

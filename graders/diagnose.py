@@ -44,7 +44,9 @@ class Finding:
 class RunRecord:
     """What one run of the learner's code showed; every field is optional.
 
-    ``losses``: (optimizer steps taken so far, loss) per backward pass; ``grad_norms``:
+    ``losses``: (optimizer steps taken so far, loss) per backward pass, and
+    ``loss_optimizers`` the number of the optimizer that stepped after each (in the order
+    they first stepped; a GAN has two); ``grad_norms``:
     (first layer, last layer) weight-gradient norms per optimizer step; ``n_classes``: the
     width of the logits a classification loss saw; ``relu_zero``: share of zero ReLU
     outputs while training; ``duplicate_units``: the largest share, over the Linear
@@ -55,6 +57,7 @@ class RunRecord:
     """
 
     losses: list[tuple[int, float]] = field(default_factory=list)
+    loss_optimizers: list[int] = field(default_factory=list)  # per loss: 1, 2, ... (0 unknown)
     grad_norms: list[tuple[float, float]] = field(default_factory=list)
     n_classes: int | None = None
     relu_zero: float | None = None

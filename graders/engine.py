@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from mllab.graders import sandbox
-from mllab.graders.outputs import (MAX_ARRAY_BYTES, InvalidOutput, Outputs,
-                                   read_regular_file, read_status)
+from mllab.graders.outputs import (InvalidOutput, Outputs, read_outputs, read_regular_file,
+                                   read_status)
 from mllab.graders.report import (ERROR_KINDS, PROBLEMS, UNSCORED, VERDICTS, CheckResult,
-                                  Report, SeedRun, metric_text)
+                                  Report, SeedRun, counted, metric_text, significant)
 from mllab.labs import Lab
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child.py"
@@ -102,20 +102,30 @@ class Split:
 class Options:
     device: str = "auto"  # auto | cpu | cuda
     timeout_s: float | None = None  # per sandboxed run (a seed may take several); None = the lab's
-    seeds: tuple[int, ...] | None = None  # None = the lab's seeds
-    seed_pairs: tuple[tuple[int, int], ...] | None = None  # (train, eval) seeds: overrides both
+    count: int | None = None  # seed pairs per grading; None = as many as lab.toml's ``seeds``
+    # (training, evaluation) seeds, for a grading that must be repeatable (a replay with
+    # `--seeds`, a class's seeds, calibration, tests): overrides ``count``. Left out, local
+    # grading draws fresh pairs from the operating system's randomness every time.
+    seed_pairs: tuple[tuple[int, int], ...] | None = None
     early_stop: bool = True
     secret: str | None = None  # set for "verified" grading: hidden training and test data
     # verified grading where the secret must not travel (a Ray worker): the (training,
     # evaluation, library) seeds the driver derived from it, one triple per seed
     seed_plan: tuple[tuple[int, int, int], ...] | None = None
     allow_weak_isolation: bool = False  # verified grading on a sandbox that misses items
+    # set for every student of a class (``with_floor``): who runs the learner's code,
+    # "unprivileged" or "grader", decided once with ``isolation``; a floor, never lowered
+    run_as: str | None = None
+    # what a run must not see besides the answer key, where it lies inside a folder runs
+    # read (the course): a class's submissions and gradebook, the secret's file
+    hidden: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
         """Graded on seeds derived from a secret (here or by the driver)."""
         return bool(self.secret or self.seed_plan)
     isolation: str | None = None  # None = the strongest available
+    author: bool = False  # the lab's author grades: a grader fault names its file and line
 
 
 Progress = Callable[[str], None]
@@ -127,20 +137,51 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
     started = time.monotonic()
     sandbox.remove_stale_run_folders()
     isolation = options.isolation or sandbox.available_isolation()[0]
+    below = options.run_as and sandbox.below_floor(isolation, options.run_as == "unprivileged")
     base = dict(lab=lab.id, file=str(file), mode="verified" if options.verified else "local",
                 isolation=sandbox.describe(isolation),
                 verified=options.verified and not sandbox.weaknesses(isolation))
+    if below:  # never a silently weaker sandbox: not graded, not charged, regraded later
+        return Report(verdict="internal-error", reason=f"grader fault: {below}",
+                      hint=INTERNAL_HINT, seconds=round(time.monotonic() - started, 2), **base)
     try:
+        pairs = _seed_pairs(lab, options)
+        if not options.verified:  # what `--seeds` needs to repeat this grading exactly
+            base["seed_pairs"] = tuple(pairs)
         problem = _precheck(file)
         if problem:
             return Report(verdict="error", reason=problem[0], hint=problem[1], seconds=0.0,
                           **base)
         with _runner(lab, file, options, isolation) as runner:
-            runs = _run_seeds(lab, file, options, runner, progress)
+            runs = _run_seeds(lab, file, options, pairs, runner, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
+        where = _lab_frame(lab, exc) if options.author else None
         return Report(verdict="internal-error", reason=f"grader fault: {type(exc).__name__}: "
-                      f"{exc}", hint=INTERNAL_HINT, seconds=time.monotonic() - started, **base)
+                      f"{exc}" + (f" ({where})" if where else ""), hint=INTERNAL_HINT,
+                      seconds=time.monotonic() - started, **base)
+
+
+def _lab_frame(lab: Lab, exc: BaseException) -> str | None:
+    """"FILE, line N: CODE" of the innermost frame of ``exc`` in the lab's own code (its
+    grading.py, say), for its author; None when the fault is not there."""
+    import traceback
+
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(lab.folder.resolve())]
+    if not frames:
+        return None
+    frame = frames[-1]
+    return f"{frame.filename}, line {frame.lineno}" + (f": {frame.line}" if frame.line else "")
+
+
+def with_floor(options: Options) -> Options:
+    """``options`` for every grading of a class: the isolation level and who runs the
+    learner's code, decided here once, before the first student; a grading that cannot
+    hold them is an ``internal-error``, never a weaker sandbox."""
+    isolation = options.isolation or sandbox.available_isolation()[0]
+    return replace(options, isolation=isolation,
+                   run_as="unprivileged" if sandbox.unprivileged(isolation) else "grader")
 
 
 def _precheck(file: Path) -> tuple[str, str] | None:
@@ -156,20 +197,41 @@ def _precheck(file: Path) -> tuple[str, str] | None:
                 "Fix the syntax error; `python -m py_compile FILE` shows it too.")
     except ValueError as exc:
         return f"syntax-error: {file.name}: {exc}", "Save the file as plain UTF-8 text."
+    except (MemoryError, RecursionError):  # Python itself could not import it either
+        return (f"syntax-error: {file.name}: nested too deeply for Python to compile",
+                "Split the deeply nested expression into steps.")
     return None
 
 
+def draw_seed_pairs(count: int,
+                    draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """``count`` random (training, evaluation) seed pairs derived from ``draw``.
+
+    A new ``draw`` is chosen from the operating system's randomness when none is given;
+    the same ``draw`` gives the same pairs back. Each seed has 31 bits, so that a run can
+    seed its libraries with its training seed (numpy's legacy seeding takes 32 bits).
+    """
+    draw = secrets.randbits(48) if draw is None else draw
+
+    def derived(index: int, role: str) -> int:
+        digest = hashlib.sha256(f"{draw}:{index}:{role}".encode()).digest()
+        return int.from_bytes(digest[:4], "little") >> 1
+
+    return draw, tuple((derived(i, "train"), derived(i, "eval")) for i in range(count))
+
+
 def _seed_pairs(lab: Lab, options: Options) -> list[tuple[int, int]]:
-    """(training seed, evaluation seed) per run; evaluation data is always fresh."""
+    """(training seed, evaluation seed) per run: the pairs given, else fresh ones on every
+    local grading (no one can rebuild the data beforehand), else derived from the secret."""
     if options.seed_pairs:
         return list(options.seed_pairs)
     if options.seed_plan:
         return [(train, evaluation) for train, evaluation, _ in options.seed_plan]
-    seeds = options.seeds or lab.seeds
+    count = options.count or len(lab.seeds)
     if options.secret is None:
-        return [(seed, secrets.randbits(64)) for seed in seeds]
-    return [(_derived(options, lab, seed, "train"), _derived(options, lab, seed, "eval"))
-            for seed in seeds]
+        return list(draw_seed_pairs(count)[1])
+    return [(_derived(options, lab, index, "train"), _derived(options, lab, index, "eval"))
+            for index in range(count)]
 
 
 def without_secret(lab: Lab, options: Options) -> Options:
@@ -190,19 +252,20 @@ def _derived(options: Options, lab: Lab, *parts, bits: int = 64) -> int:
 
 
 def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
-    """The seed a run seeds its libraries with: the lab's seed when grading locally; for
-    verified grading an independent 32-bit draw that reveals nothing of the data seeds
-    (32 bits: numpy's legacy seeding and scikit-learn accept no more)."""
+    """The seed a run seeds its libraries with: the training seed when grading locally
+    (a function of the pair, so a replay with the same pairs is the same grading; it says
+    nothing of the evaluation seed); for verified grading an independent 32-bit draw that
+    reveals nothing of the data seeds (32 bits: numpy's legacy seeding and scikit-learn
+    accept no more)."""
     if options.seed_plan:
         return {train: child for train, _, child in options.seed_plan}[train_seed]
     return train_seed if options.secret is None else _derived(options, lab, train_seed,
                                                               "child", bits=32)
 
 
-def _run_seeds(lab: Lab, file: Path, options: Options, runner: sandbox.Runner,
-               progress: Progress) -> list[SeedRun]:
+def _run_seeds(lab: Lab, file: Path, options: Options, pairs: list[tuple[int, int]],
+               runner: sandbox.Runner, progress: Progress) -> list[SeedRun]:
     grading = lab.grading()
-    pairs = _seed_pairs(lab, options)
     runs: list[SeedRun] = []
     key = lab.targets[0] if lab.targets else None  # the metric each seed's line shows
     for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
@@ -285,7 +348,9 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
 
 def lab_limits(lab: Lab, options: Options) -> sandbox.Limits:
     """The budget of each of the lab's sandboxed runs."""
-    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb)
+    # a run's own folder (tmpfs, counted in no process's memory) holds half its memory budget
+    return sandbox.Limits(timeout_s=options.timeout_s or lab.timeout_s, memory_mb=lab.memory_mb,
+                          disk_mb=min(1024, lab.memory_mb // 2))
 
 
 @dataclass
@@ -315,15 +380,19 @@ def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.R
         return [sys.executable, "-I", str(CHILD_SCRIPT), verb, path,
                 *(serving if verb == "serve" else ())]
 
+    hidden = _answer_key(lab, file) + tuple(
+        Path(path) for path in options.hidden
+        if any(Path(path).resolve().is_relative_to(root.resolve()) for root in readable)
+        and os.path.lexists(path))
     return sandbox.Runner(lab.id, command, lambda workdir: _child_env(Path(workdir)), limits,
-                          isolation, readable, hidden=_answer_key(lab, file))
+                          isolation, readable, hidden=hidden)
 
 
 def _imports(file: Path) -> set[str]:
     """The absolute module names ``file`` imports (empty if it cannot be parsed)."""
     try:
         tree = ast.parse(file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, MemoryError, RecursionError):
         return set()
     names = set()
     for node in ast.walk(tree):
@@ -378,17 +447,13 @@ def _carried(kept: dict[str, bytes], value: Any) -> Any:
 def _keep_outputs(outdir: Path, names: tuple[str, ...] | None, kept: dict[str, bytes],
                   keep_as: tuple[str, ...] | None = None) -> None:
     """Read the stage's declared outputs into ``kept`` (bounded, no links, no pickle)."""
-    if names is None:
-        try:
-            names = tuple(sorted(p.name[:-4] for p in outdir.iterdir() if p.name.endswith(".npy")))
-        except OSError:
-            names = ()
+    found = read_outputs(outdir, names)
+    names = tuple(found) if names is None else names
     for name, kept_as in zip(names, keep_as or names, strict=True):
         if kept_as in kept:
             raise ValueError(f"two stages return '{kept_as}'")  # a lab author's slip
-        path = outdir / f"{name}.npy"
-        if os.path.lexists(path):  # else measure() names what is missing, in the learner's terms
-            kept[kept_as] = read_regular_file(path, MAX_ARRAY_BYTES)
+        if name in found:  # else measure() names what is missing, in the learner's terms
+            kept[kept_as] = found[name]
 
 
 def _run_stage(runner: sandbox.Runner, file: Path, stage: Stage, inputs: dict, job: dict,
@@ -432,9 +497,13 @@ def _training_shown(path: Path, progress: Progress) -> Callable[[], None]:
         except InvalidOutput:
             return
         match = TRAINING_LINE.fullmatch(raw)
-        if match and raw != last["raw"]:
+        try:  # the pattern lets through what float() refuses ("-", "1e", "..")
+            shown = match and f"step {int(match[1])}, loss {metric_text(float(match[2]))}"
+        except ValueError:
+            return
+        if shown and raw != last["raw"]:
             last.update(raw=raw, at=time.monotonic())
-            progress(f"step {int(match[1])}, loss {metric_text(float(match[2]))}")
+            progress(shown)
     return poll
 
 
@@ -478,13 +547,18 @@ def _answer_key(lab: Lab, file: Path) -> tuple[Path, ...]:
     hidden += [lab.folder / "grading.py", lab.folder / "reference"]
     hidden += [folder for root in roots for folder in sorted((root / "labs").glob("*/"))
                if (folder / "lab.toml").exists() and folder.resolve() != lab.folder.resolve()]
-    hidden += [root / name for root in roots for name in (".git", "datasets", "skeleton")]
+    hidden += [root / name for root in roots
+               for name in (".git", "datasets", "instructor/skeleton")]
     return tuple(path for path in hidden if path.exists())
 
 
 def _problem(child: sandbox.ChildRun, status: dict | None,
              limits: sandbox.Limits) -> tuple[str, str, str, str] | None:
     """(verdict, detail, reason, hint) when the run could not be scored, else None."""
+    if not child.started and (status is None or child.stopped_for):
+        return ("internal-error", "", f"the sandboxed run never reached your code (exit "
+                f"{child.returncode}, {child.stopped_for or 'no status'}): {child.log[-300:]}",
+                INTERNAL_HINT)
     if child.stopped_for == "timeout":
         return ("timeout", "", f"still running after {limits.timeout_s:g}s; stopped",
                 "Look for an endless loop, or a training budget far above the original one.")
@@ -495,8 +569,13 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
         return ("output-limit", "", f"printed more than {limits.output_bytes} bytes",
                 "Print a summary per epoch, not per step.")
     if child.stopped_for == "processes":
-        return ("error", "runtime-error", f"started more than {limits.max_processes} "
-                "processes", "Do not fork processes in a loop; use num_workers=0 if unsure.")
+        return ("error", "too-many-tasks", f"started more than {limits.max_processes} "
+                "processes", TASKS_HINT)
+    capped = _capped(status)
+    if capped:
+        return capped
+    if child.disk_full and (status is None or status["kind"] != "ok"):
+        return ("error", "disk-full", f"filled its folder ({limits.disk_mb} MiB)", _CAPS[1][2])
     if status and status["kind"] == "internal-error":
         return ("internal-error", "", f"grader fault in the sandbox: {status.get('message')}"[:2000],
                 INTERNAL_HINT)
@@ -517,6 +596,26 @@ def _problem(child: sandbox.ChildRun, status: dict | None,
     return None
 
 
+TASKS_HINT = "Do not start processes or threads in a loop; use num_workers=0 if unsure."
+# what a run's own error says when it hit a budget the kernel holds (the run may fake one,
+# but only to its own cost): the task cap (RLIMIT_NPROC: fork or a thread refused), and
+# the disk (its size-limited /tmp, or the largest file it may write)
+_CAPS = (("too-many-tasks", ("can't start new thread", "[Errno 11]"), TASKS_HINT),
+         ("disk-full", ("[Errno 28]", "[Errno 27]", "[Errno 122]"),
+          "Keep what you write small: data stays in memory, checkpoints need not be saved."))
+
+
+def _capped(status: dict | None) -> tuple[str, str, str, str] | None:
+    """The learner-side verdict naming the cap a run's error came from, if any."""
+    if not status or status.get("kind") != "runtime-error":
+        return None
+    message = str(status.get("message", ""))
+    for detail, signs, hint in _CAPS:
+        if any(sign in message for sign in signs):
+            return ("error", detail, message[:2000], hint)
+    return None
+
+
 def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Report:
     problem = min((r for r in runs if r.verdict in UNSCORED),
                   key=lambda r: VERDICTS.index(r.verdict), default=None)
@@ -527,30 +626,35 @@ def _summarize(lab: Lab, runs: list[SeedRun], base: dict, seconds: float) -> Rep
         return Report(verdict=problem.verdict, reason=reason, hint=problem.hint,
                       seconds=round(seconds, 2), runs=tuple(runs), **base)
     checks = tuple(_check(target, runs, lab.tolerated_failures) for target in lab.targets)
-    shown = {name: round(float(statistics.median(r.metrics[name] for r in runs)), 4)
+    shown = {name: significant(float(statistics.median(r.metrics[name] for r in runs)))
              for name in lab.shown}
     failed_seeds = sum(r.verdict == "fail" for r in runs)
     failed = [c for c in checks if not c.passed]
     common = dict(checks=checks, shown=shown, runs=tuple(runs), seconds=round(seconds, 2), **base)
     if failed:
         first = failed[0]
+        # the seeds' values beside their median: a median of counts (2 and 3 stands) is 2.5
+        each = ", ".join(metric_text(v) for v in first.values)
         reason = (f"{first.label}: {metric_text(first.median)} (target {first.target}), "
-                  f"median of {len(runs)} seed(s)")
+                  + ("on its only seed" if len(runs) == 1 else
+                     f"median of {len(runs)} seeds ({each})"))
         return Report(verdict="fail", reason=reason, hint=first.advice, **common)
     if failed_seeds > lab.tolerated_failures:
         worst_check = max(checks, key=lambda c: c.misses)
         reason = (f"{failed_seeds} of {len(runs)} seeds missed a target "
-                  f"(at most {lab.tolerated_failures} may)")
+                  f"(at most {lab.tolerated_failures} may)")  # failed_seeds >= 2 here
         return Report(verdict="fail", reason=reason, hint=worst_check.advice, **common)
-    reason = f"all {len(checks)} checks met on {len(runs) - failed_seeds} of {len(runs)} seeds"
+    met = "the 1 check" if len(checks) == 1 else f"all {len(checks)} checks"
+    reason = f"{met} met on {len(runs) - failed_seeds} of {counted(len(runs), 'seed')}"
     return Report(verdict="pass", reason=reason, hint="", **common)
 
 
 def _check(target, runs: list[SeedRun], tolerated: int) -> CheckResult:
-    values = tuple(round(float(r.metrics[target.metric]), 4) for r in runs)
-    median = float(statistics.median(values))
-    misses = sum(not target.passes(v) for v in values)
+    """Judged on the values measured; rounded (to significant digits) only for showing."""
+    measured = [float(r.metrics[target.metric]) for r in runs]
+    median = float(statistics.median(measured))
+    misses = sum(not target.passes(v) for v in measured)
     return CheckResult(metric=target.metric, label=target.label, target=target.describe(),
-                       values=values, median=round(median, 4),
+                       values=tuple(map(significant, measured)), median=significant(median),
                        passed=target.passes(median) and misses <= tolerated, misses=misses,
-                       shortfall=round(target.shortfall(median), 4), advice=target.advice)
+                       shortfall=significant(target.shortfall(median)), advice=target.advice)

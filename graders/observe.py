@@ -62,7 +62,9 @@ def observe(lab: Lab, file: Path, device: str = "cpu", seed: int = 0,
                            cwd=workdir, env=_child_env(workdir), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=timeout_s or lab.timeout_s * 2)
         except subprocess.TimeoutExpired:
-            raise ObserveError(f"the run took longer than {timeout_s or lab.timeout_s * 2:g}s") \
+            raise ObserveError(f"the run was still going after {timeout_s or lab.timeout_s * 2:g}s "
+                               "(twice the lab's limit per run), so it was stopped: look for an "
+                               "endless loop, or a training budget far above the original one") \
                 from None
         status = _json(workdir / "status.json")
         if status.get("kind") != "ok":
@@ -102,8 +104,13 @@ def _traced(trace: dict) -> RunRecord:
     relu = trace.get("relu_zero")
     tied = trace.get("duplicate_units")
     kinds = trace.get("stochastic_at_inference")
+    owners = trace.get("loss_optimizers")
+    owners = [o if isinstance(o, int) and 0 <= o <= 64 else 0 for o in owners[:MAX_EVENTS]] \
+        if isinstance(owners, list) else []
+    losses = [(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")]
     return RunRecord(
-        losses=[(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")],
+        losses=losses,
+        loss_optimizers=owners if len(owners) == len(losses) else [],
         grad_norms=pairs("grad_norms"),
         n_classes=classes if isinstance(classes, int) and 1 < classes < 100_000 else None,
         relu_zero=relu if isinstance(relu, float) and 0 <= relu <= 1 else None,
@@ -130,6 +137,10 @@ class Tracer:
 
     def __init__(self):
         self.steps, self.losses, self.grad_norms = 0, [], []
+        # per loss, the optimizer (numbered by its first step, from 1) whose step came next:
+        # a GAN's discriminator and generator losses are two curves, not one zigzag
+        self.loss_optimizers: list[int] = []
+        self.optimizers: dict[int, int] = {}  # id(optimizer) -> its number
         self.n_classes = None
         self.zeros = self.units = 0
         self.modes: list[tuple[str, int]] = []
@@ -147,6 +158,7 @@ class Tracer:
         def traced_backward(tensor, *args, **kwargs):
             if tensor.numel() == 1 and len(tracer.losses) < MAX_EVENTS:
                 tracer.losses.append([tracer.steps, float(tensor.detach().float().cpu())])
+                tracer.loss_optimizers.append(0)  # known at the next optimizer step
             return backward(tensor, *args, **kwargs)
 
         torch.Tensor.backward = traced_backward
@@ -200,6 +212,11 @@ class Tracer:
 
     def _step(self, optimizer, args, kwargs):
         self.steps += 1
+        number = self.optimizers.setdefault(id(optimizer), len(self.optimizers) + 1)
+        for index in range(len(self.loss_optimizers) - 1, -1, -1):
+            if self.loss_optimizers[index]:
+                break
+            self.loss_optimizers[index] = number
         weights = [p for group in optimizer.param_groups for p in group["params"]
                    if p.grad is not None and p.dim() >= 2]
         if len(weights) >= 2 and len(self.grad_norms) < MAX_EVENTS:
@@ -207,6 +224,7 @@ class Tracer:
 
     def trace(self) -> dict:
         return {"losses": self.losses, "grad_norms": self.grad_norms,
+                "loss_optimizers": self.loss_optimizers,
                 "n_classes": self.n_classes,
                 "relu_zero": self.zeros / self.units if self.units else None,
                 "duplicate_units": max(self.duplicates.values()) if self.duplicates else None,

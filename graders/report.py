@@ -35,6 +35,59 @@ def metric_text(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def significant(value: float, digits: int = 4) -> float:
+    """``value`` rounded to ``digits`` significant digits (1e-5 stays 1e-05, never 0)."""
+    return float(f"{value:.{digits}g}")
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """"1 check", "2 checks" (``plural`` where adding an s is wrong)."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def seeds_text(report: "Report") -> str:
+    """The seeds a grade ran, numbered from 1 as its progress counts them ("1/3 pass
+    (0.3s), 2/3 fail (0.4s)"), then, graded locally, the data seed of each (for `mllab run
+    --seed N`); a verified grade keeps its data seeds to itself."""
+    total = len(report.runs)
+    shown = ", ".join(f"{number}/{total} {run.verdict} ({run.seconds:.1f}s)"
+                      for number, run in enumerate(report.runs, start=1))
+    if report.runs and report.mode != "verified":
+        shown += f"; data {'seed' if total == 1 else 'seeds'} " + \
+            ", ".join(str(run.seed) for run in report.runs)
+    return shown or "-"
+
+
+MAX_SEED_PAIRS = 100
+SEED_LIMIT = 2**32  # a run seeds its libraries with its training seed: 32 bits at most
+
+
+def seed_pairs_text(pairs) -> str:
+    """``pairs`` as `--seeds` takes them: ``train:eval,train:eval,...``."""
+    return ",".join(f"{train}:{evaluation}" for train, evaluation in pairs)
+
+
+def parse_seed_pairs(text: str) -> tuple[tuple[int, int], ...]:
+    """The pairs ``seed_pairs_text`` wrote; ValueError with one line for anything else."""
+    items = [item.strip() for item in text.split(",")]
+    if len(items) > MAX_SEED_PAIRS:
+        raise ValueError(f"at most {MAX_SEED_PAIRS} seed pairs")
+    pairs = []
+    for item in items:
+        parts = item.split(":")
+        if len(parts) != 2 or not all(part.strip().isdigit() and part.strip().isascii()
+                                      for part in parts):
+            raise ValueError(f"{item[:40]!r} is not TRAIN:EVAL (two whole numbers, e.g. "
+                             "1234:5678); the seeds a grading printed are already in this form")
+        if any(len(part.strip()) > len(str(SEED_LIMIT)) for part in parts):
+            raise ValueError(f"{item[:40]!r}: seeds are below {SEED_LIMIT}")
+        pair = tuple(int(part) for part in parts)
+        if max(pair) >= SEED_LIMIT:
+            raise ValueError(f"{item[:40]!r}: seeds are below {SEED_LIMIT}")
+        pairs.append(pair)
+    return tuple(pairs)
+
+
 def exit_code(verdict: str) -> int:
     """0 pass, 1 fail, 2 a problem with the learner's code, 3 the grader's own fault."""
     if verdict == "pass":
@@ -97,6 +150,10 @@ class Report:
     runs: tuple[SeedRun, ...] = ()
     eval_seed_note: str = ""
     schema_version: int = SCHEMA_VERSION
+    # local grading: every (training, evaluation) seed pair drawn, the seeds not run too;
+    # `--seeds` with them repeats the grading exactly. Empty for verified grading, whose
+    # seeds stay unknown (its runs are numbered 1, 2, ...)
+    seed_pairs: tuple[tuple[int, int], ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -114,4 +171,6 @@ class Report:
         data["checks"] = tuple(CheckResult(**{**check, "values": tuple(check["values"])})
                                for check in data.get("checks", ()))
         data["runs"] = tuple(SeedRun(**run) for run in data.get("runs", ()))
+        data["seed_pairs"] = tuple((int(train), int(evaluation))
+                                   for train, evaluation in data.get("seed_pairs", ()))
         return cls(**data)

@@ -5,13 +5,13 @@ calibration run whose distributions go into a lab's ``lab.toml``.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from mllab.graders.engine import Options, Progress, grade
+from mllab.graders.report import counted, significant
+from mllab.graders.engine import draw_seed_pairs  # noqa: F401 - callers draw their pairs here
 from mllab.labs import Lab, Target
 
 MIN_FIXES = 2
@@ -47,21 +47,6 @@ class Margin:
     stopped_file: str
 
 
-def draw_seed_pairs(count: int, draw: int | None = None) -> tuple[int, tuple[tuple[int, int], ...]]:
-    """``count`` random (training, evaluation) seed pairs derived from ``draw``.
-
-    A new ``draw`` is chosen when none is given; print it, and the same pairs (so the
-    same verdicts) come back with it.
-    """
-    draw = secrets.randbits(48) if draw is None else draw
-
-    def derived(index: int, role: str) -> int:
-        digest = hashlib.sha256(f"{draw}:{index}:{role}".encode()).digest()
-        return int.from_bytes(digest[:4], "little") >> 1
-
-    return draw, tuple((derived(i, "train"), derived(i, "eval")) for i in range(count))
-
-
 def cases(lab: Lab) -> list[tuple[str, Path, str]]:
     """(role, file, expected verdict) for every file a lab ships."""
     return ([("broken", lab.broken_file, "fail")] +
@@ -73,15 +58,16 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
                   pairs: tuple[tuple[int, int], ...] | None = None, device: str = "auto",
                   progress: Progress = lambda message: None) -> Row:
     """Grade one of ``lab``'s files on every seed pair (no early stop); compare with ``expected``."""
-    report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device),
+    report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device,
+                                      author=True),
                    progress=progress)
     every_seed = all(run.verdict == expected for run in report.runs)
     distributions, per_seed = {}, {}
     for name in sorted({name for run in report.runs for name in run.metrics}):
         values = [run.metrics[name] for run in report.runs if name in run.metrics]
-        per_seed[name] = tuple(round(v, 4) for v in values)
-        distributions[name] = (round(statistics.fmean(values), 4), round(min(values), 4),
-                               round(max(values), 4))
+        per_seed[name] = tuple(map(significant, values))
+        distributions[name] = (significant(statistics.fmean(values)), significant(min(values)),
+                               significant(max(values)))
     return Row(lab=lab.id, file=file.name, role=role, expected=expected,
                verdict=report.verdict, ok=report.verdict == expected and every_seed,
                reason=report.reason, seconds=report.seconds, distributions=distributions,
@@ -92,7 +78,7 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
              progress: Progress = lambda message: None) -> list[Row]:
     """Grade every file of ``lab`` on every seed; what is missing (too few fixes, a
     placeholder left from the skeleton) is a violation row of its own."""
-    from mllab.scaffold import placeholders
+    from mllab.instructor.scaffold import placeholders
 
     rows = [Row(lab=lab.id, file=where.split(":")[0], role="text", expected="filled in",
                 verdict="-", ok=False, reason=f"placeholder left: {where}", seconds=0.0,
@@ -104,12 +90,12 @@ def validate(lab: Lab, pairs: tuple[tuple[int, int], ...] | None = None, device:
                                   progress(f"{name}: {message}")))
     if len(lab.fixes()) < MIN_FIXES:
         rows.append(Row(lab=lab.id, file="fixes/", role="fix", expected="pass", verdict="-",
-                        ok=False, reason=f"{len(lab.fixes())} reference fix(es); a lab needs at "
+                        ok=False, reason=f"{counted(len(lab.fixes()), 'reference fix', 'reference fixes')}; a lab needs at "
                         f"least {MIN_FIXES} independent ones", seconds=0.0, distributions={}))
     if not lab.calibration:
         rows.append(Row(lab=lab.id, file="lab.toml", role="text", expected="calibrated",
-                        verdict="-", ok=False, reason="no calibration yet: paste the "
-                        "distributions `mllab validate ID --seeds 20` prints into lab.toml", seconds=0.0,
+                        verdict="-", ok=False, reason="no calibration yet: `mllab validate "
+                        f"{lab.id} --seeds 20 --write` records it in lab.toml", seconds=0.0,
                         distributions={}))
     return rows
 
@@ -142,8 +128,68 @@ def margins(lab: Lab, rows: list[Row]) -> list[Margin]:
         best, name = max(stopped, key=lambda item: _slack(target, item[0]), default=(None, ""))
         found.append(Margin(
             lab=lab.id, metric=target.metric, target=target.describe(), worst_fix=worst,
-            fix_margin=None if worst is None else round(_slack(target, worst), 4),
+            fix_margin=None if worst is None else significant(_slack(target, worst)),
             best_stopped=best,
-            stopped_margin=None if best is None else round(-_slack(target, best), 4),
+            stopped_margin=None if best is None else significant(-_slack(target, best)),
             stopped_file=name))
     return found
+
+
+CALIBRATED_SEEDS = 20  # a lab is validated (no longer a draft) once measured on this many
+
+
+class WriteError(Exception):
+    """The calibration cannot be recorded: too few seeds, a file with the wrong verdict, or a
+    lab.toml whose other content would not survive the rewrite."""
+
+
+def write_calibration(lab: Lab, rows: list[Row], found: list[Margin], seeds: int,
+                      draw: int) -> Path:
+    """Replace the ``[calibration]`` tables at the end of ``lab``'s lab.toml with the
+    distributions measured in ``rows``, headed by how they were measured and the margins
+    ``found``; return the file. Everything else in lab.toml is kept as written."""
+    import tomllib
+
+    from mllab import labs as registry
+    from mllab.ui.render import calibration_toml
+
+    if seeds < CALIBRATED_SEEDS:
+        raise WriteError(f"a calibration needs at least {CALIBRATED_SEEDS} seeds (--seeds "
+                         f"{CALIBRATED_SEEDS}); {seeds} is a quick check, not written")
+    graded = [row for row in rows if row.lab == lab.id and row.role in ("broken", "fix",
+                                                                         "non-fix")]
+    wrong = [row.reason if row.verdict == "-" else f"{row.file} ({row.role}) should "
+             f"{row.expected} on every seed, got {row.verdict}" for row in graded if not row.ok]
+    if wrong or any(row.role == "text" and row.file != "lab.toml" for row in rows
+                    if row.lab == lab.id):
+        raise WriteError(f"{lab.id}: not written: " + ("; ".join(wrong) or
+                         "placeholders are left") + " (every file must get its expected "
+                         "verdict on every seed first)")
+    path = lab.folder / "lab.toml"
+    text = path.read_text()
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("[calibration")),
+                 len(lines))
+    while start and lines[start - 1].startswith("#"):  # its header comment goes too
+        start -= 1
+    kept = "\n".join(lines[:start]).rstrip() + "\n"
+    before = tomllib.loads(text)
+    before.pop("calibration", None)
+    if tomllib.loads(kept) != before:
+        raise WriteError(f"{path}: not written: the [calibration] tables must come last "
+                         "(move them to the end of the file, or delete them)")
+    margin_lines = [f"# {m.metric} {m.target}: worst fix {_number(m.worst_fix)} (margin "
+                    f"{_number(m.fix_margin)}), closest stopped {_number(m.best_stopped)} "
+                    f"(margin {_number(m.stopped_margin)}, {m.stopped_file or '-'})"
+                    for m in found if m.lab == lab.id]
+    header = [f"# Measured with `mllab validate {lab.id} --seeds {seeds} --draw {draw}` "
+              f"(written by --write): metric = [mean, min, max].",
+              "# Margins, over every seed (worst fix / closest file each target stops):",
+              *margin_lines]
+    path.write_text(kept + "\n" + "\n".join(header) + "\n" + calibration_toml(graded) + "\n")
+    registry._labs_of.cache_clear()  # a later lookup in this process reads the new tables
+    return path
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"

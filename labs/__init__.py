@@ -24,6 +24,9 @@ BUILTIN_COURSE = Path(__file__).resolve().parent.parent
 COURSES_VAR = "MLLAB_COURSES"
 
 OPERATORS = (">=", "<=", "between")
+# how a fail scores in a gradebook: the points of the checks its medians met, nothing, or
+# the points of the checks it met on every seed (graders/gradebook.py)
+PARTIAL_CREDIT = ("per-check", "all-or-nothing", "minimum")
 
 
 class LabError(Exception):
@@ -65,6 +68,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Interview:
+    """What ``mllab interview`` needs of a lab (its ``[interview]`` table): a neutral
+    ``brief`` (the team, the task, "it doesn't work as expected": never the symptom), the
+    real root ``cause`` in one line, and ``tempting_causes`` of the same symptom that are
+    wrong for this lab."""
+
+    brief: str
+    cause: str
+    tempting_causes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lab:
     """Everything the CLI and the grader need to know about one lab."""
 
@@ -86,6 +101,8 @@ class Lab:
     calibration: dict  # file stem -> metric -> [mean, min, max] over many seeds
     points: float = 100.0  # a pass's score in a gradebook; a fail scores its met checks' points
     curves: tuple[str, ...] = ()  # what `run` and `diagnose` plot (graders/curves.py)
+    interview: Interview | None = None  # None: `mllab interview` never draws the lab
+    partial_credit: str = "per-check"  # how a fail scores: one of PARTIAL_CREDIT
 
     @property
     def broken_file(self) -> Path:
@@ -106,6 +123,13 @@ class Lab:
     def non_fixes(self) -> list[Path]:
         """Tempting changes that do not fix the problem: each must fail."""
         return sorted((self.folder / "non_fixes").glob("*.py"))
+
+    @property
+    def validated(self) -> bool:
+        """Whether ``[calibration]`` measures the broken file and every fix and non-fix (what
+        ``mllab validate ID --seeds 20 --write`` records); a lab that is not is a draft."""
+        files = [self.broken_file, *self.fixes(), *self.non_fixes()]
+        return all(path.stem in self.calibration for path in files)
 
     @property
     def harness_file(self) -> Path:
@@ -133,6 +157,25 @@ def _curves(raw, where: str) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"{where}: unknown curves {unknown}; known: {', '.join(CURVE_NAMES)}")
     return tuple(raw)
+
+
+def _interview(raw: dict | None, where: str) -> Interview | None:
+    if raw is None:
+        return None
+    tempting = raw["tempting_causes"]
+    texts = [raw["brief"], raw["cause"], *(tempting if isinstance(tempting, list) else [0])]
+    if not all(isinstance(text, str) and text.strip() for text in texts):
+        raise ValueError(f"{where}: [interview] brief, cause and tempting_causes must be text")
+    if len(raw["tempting_causes"]) < 2:
+        raise ValueError(f"{where}: [interview] needs at least two tempting_causes")
+    return Interview(raw["brief"].strip(), raw["cause"].strip(),
+                     tuple(text.strip() for text in raw["tempting_causes"]))
+
+
+def _choice(value, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{where} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 def _target(raw: dict, where: str) -> Target:
@@ -164,8 +207,9 @@ def _shared_points(targets: list[Target], total: float | None,
 
 
 def load(folder: Path) -> Lab:
-    """Read the lab in ``folder`` (its ``lab.toml``), raising ``LabError`` if malformed."""
-    where = f"{folder.name}/lab.toml"
+    """Read the lab in ``folder`` (its ``lab.toml``), raising ``LabError`` if malformed:
+    the message names the file by its full path, and the line where there is one."""
+    where = str(folder / "lab.toml")
     try:
         raw = tomllib.loads((folder / "lab.toml").read_text())
         grading = raw["grading"]
@@ -190,6 +234,9 @@ def load(folder: Path) -> Lab:
             calibration=raw.get("calibration", {}),
             points=points,
             curves=_curves(raw.get("curves", []), where),
+            interview=_interview(raw.get("interview"), where),
+            partial_credit=_choice(grading.get("partial_credit", "per-check"),
+                                   PARTIAL_CREDIT, f"{where}: [grading] partial_credit"),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"{where}: {type(exc).__name__}: {exc}") from exc
@@ -198,32 +245,50 @@ def load(folder: Path) -> Lab:
     missing += [] if lab.broken_file.is_file() else [f"its broken file {lab.broken_file}"]
     if missing:
         raise LabError(f"lab {lab.id} ({folder}) lacks {', '.join(missing)}")
+    for path in (folder / "grading.py", folder / "harness.py"):
+        try:  # a syntax error is found here, without importing (and so without torch)
+            compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            raise LabError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+        except (OSError, ValueError) as exc:
+            raise LabError(f"{path}: {exc}") from None
     return lab
 
 
 def courses() -> list[Path]:
     """The built-in course, each folder named in ``$MLLAB_COURSES``, then those ``new`` wrote."""
-    from mllab.scaffold import known_courses
+    from mllab.instructor.scaffold import known_courses
 
     extra = [Path(p).resolve() for p in os.environ.get(COURSES_VAR, "").split(os.pathsep) if p]
     return list(dict.fromkeys([BUILTIN_COURSE, *extra, *known_courses()]))
 
 
 def all_labs() -> tuple[Lab, ...]:
-    """Every lab of every course, sorted by id."""
-    return _labs_of(tuple(courses()))
+    """Every well-formed lab of every course, sorted by id (see ``problems``)."""
+    return _labs_of(tuple(courses()))[0]
+
+
+def problems() -> tuple[str, ...]:
+    """One line per lab left out of ``all_labs``: malformed, or an id an earlier course
+    (the built-in one first) already has. One bad lab never hides the others."""
+    return _labs_of(tuple(courses()))[1]
 
 
 @cache
-def _labs_of(roots: tuple[Path, ...]) -> tuple[Lab, ...]:
+def _labs_of(roots: tuple[Path, ...]) -> tuple[tuple[Lab, ...], tuple[str, ...]]:
     found: dict[str, Lab] = {}
+    left_out: list[str] = []
     for root in roots:
         for folder in sorted(p.parent for p in root.glob("labs/*/lab.toml")):
             if folder.name in found:
-                raise LabError(f"two labs called {folder.name!r}: {found[folder.name].folder} "
-                               f"and {folder}")
-            found[folder.name] = load(folder)
-    return tuple(sorted(found.values(), key=lambda lab: lab.id))
+                left_out.append(f"{folder} left out: {found[folder.name].folder} is already "
+                                f"called {folder.name!r}")
+                continue
+            try:
+                found[folder.name] = load(folder)
+            except LabError as exc:
+                left_out.append(f"lab {folder.name} left out: {exc}")
+    return tuple(sorted(found.values(), key=lambda lab: lab.id)), tuple(left_out)
 
 
 def ids() -> list[str]:
@@ -231,8 +296,16 @@ def ids() -> list[str]:
 
 
 def get(lab_id: str) -> Lab:
-    """Return the lab called ``lab_id`` or raise ``LabError`` naming the known ids."""
+    """Return the lab called ``lab_id`` or raise ``LabError`` naming the closest ids."""
+    import difflib
+
     for lab in all_labs():
         if lab.id == lab_id:
             return lab
+    broken = [line for line in problems() if line.startswith(f"lab {lab_id} left out: ")]
+    if broken:
+        raise LabError(broken[0].replace(" left out: ", " cannot be used: ", 1))
+    close = difflib.get_close_matches(lab_id.replace("-", "_"), ids(), n=3, cutoff=0.6)
+    if close:
+        raise LabError(f"no lab called {lab_id!r}; did you mean {' or '.join(close)}?")
     raise LabError(f"no lab called {lab_id!r}; known labs: {', '.join(ids()) or 'none'}")

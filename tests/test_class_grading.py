@@ -11,10 +11,13 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from conftest import COURSE, SUBMISSIONS
@@ -225,6 +228,77 @@ def test_names_that_could_escape_or_collide_stay_inside_out(tmp_path):
     assert len({p.parent.name.casefold() for p in written}) == 4
 
 
+
+def test_a_name_chosen_to_equal_a_classmates_stand_in_gets_no_shared_folder(tmp_path):
+    """``evil\nname`` stands in as ``evil_name-425665b5``; a classmate of that very name
+    sends both to ``...-425665b5`` + their own digest, which a third name equalled: the
+    victim's results.json (Gradescope's grade) was the third student's, a fail."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = ("evil\nname", "evil_name-425665b5", "evil_name-425665b5-425665b5",
+             "\u00e9", "e\u0301")  # the last two: equal once normalised (macOS file systems)
+    for name in names:
+        shutil.copyfile(SYNTAX_ERROR, folder / f"{name}.py")
+    out = tmp_path / "out"
+    assert grade_class("tiny_lab", str(folder), "--out", str(out)).exit_code == 0
+    written = list(out.rglob("results.json"))
+    assert len(written) == len(names)
+    assert len({unicodedata.normalize("NFC", p.parent.name).casefold() for p in written}) \
+        == len(names)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=140), max_size=12, unique=True))
+def test_output_folders_never_share_a_folder(students):
+    from mllab.graders.batch import output_folders
+
+    adversarial = [*students, *output_folders(students).values()]  # names equal to stand-ins
+    for names in (students, list(dict.fromkeys(adversarial))):
+        folders = output_folders(names)
+        keys = {unicodedata.normalize("NFC", f).casefold() for f in folders.values()}
+        assert len(keys) == len(names)
+        assert all(len(f.encode("utf-8", "surrogateescape")) <= 200 and "/" not in f and
+                   f not in (".", "..") for f in folders.values())
+
+
+
+def test_a_class_kept_in_the_course_is_out_of_every_runs_sight(tmp_path, monkeypatch):
+    """Runs read the course (the lab's harness lives there): a class folder, gradebook and
+    secret file kept in it were readable, and a file importing a classmate's passed in a
+    verified class. They are hidden from every run of the class."""
+    course = points_course(tmp_path, monkeypatch)
+    secret = course / "secret.txt"
+    secret.write_text("s3cret\n")
+    folder = class_folder(course, alice=HONEST)
+    (folder / "mallory.py").write_text((SUBMISSIONS / "copies_classmate.py").read_text()
+                                       .replace("/path/to/class/alice.py", str(folder / "alice.py"))
+                                       .replace("/path/to/secret.txt", str(secret)))
+    out = course / "grades"
+    result = grade_class("tiny_points", str(folder), "--out", str(out),
+                         "--secret-file", str(secret))
+    assert result.exit_code == 0, result.output
+    rows = gradebook(out)
+    assert rows["alice"]["verdict"] == "pass"
+    reason = rows["mallory"]["reason"]
+    assert rows["mallory"]["verdict"] == "error", rows
+    assert "PermissionError" in reason or "FileNotFoundError" in reason, reason
+
+
+
+def test_parallel_gradings_fit_what_each_run_may_hold_in_memory(monkeypatch):
+    """Each run may hold its memory budget and, in tmpfs that no process's size counts, its
+    folder, /tmp and /dev/shm: as many gradings at once as memory holds with all of it."""
+    from mllab.graders.batch import default_jobs
+
+    lab = labs.load(COURSE / "labs" / "tiny_lab")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(4096)))  # cores galore
+    with open("/proc/meminfo") as fh:
+        available_mb = next(int(line.split()[1]) for line in fh
+                            if line.startswith("MemAvailable:")) // 1024
+    per_run_mb = lab.memory_mb + 2 * 256 + lab.memory_mb // 2
+    assert default_jobs(lab) * per_run_mb <= available_mb + per_run_mb  # meminfo moves a bit
+
+
 # ------------------------------------------------------------------ the gradebook
 
 
@@ -237,8 +311,9 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
 
     assert result.exit_code == 0, result.output
     rows = gradebook(out)
-    assert list(next(iter(rows.values()))) == ["student", "verdict", "score", "max_score",
-                                               "accuracy", "seconds", "reason"]
+    assert list(next(iter(rows.values()))) == ["student_id", "student", "verdict", "score",
+                                               "max_score", "accuracy", "seconds", "reason",
+                                               "isolation"]
     assert {s: (r["verdict"], float(r["score"])) for s, r in rows.items()} == {
         "ann": ("pass", 100), "ben": ("fail", 40), "cat": ("error", 0)}
     assert 0.3 < float(rows["ben"]["accuracy"]) < 0.9 and rows["cat"]["accuracy"] == ""
@@ -256,7 +331,7 @@ def test_scores_csv_and_gradescope_results(tmp_path, monkeypatch):
     assert all(t["status"] == "failed" and "not measured" in t["output"] for t in cat["tests"])
 
     assert "passed: 1/3 (33%)" in result.output
-    assert "most missed check: accuracy (1 fail(s))" in result.output
+    assert "most missed check: accuracy (1 fail)" in result.output
     assert "error (syntax-error) 1" in result.output and "slowest:" in result.output
 
 
@@ -325,12 +400,12 @@ def test_rerun_keeps_results_regrades_changed_files_and_force_regrades_all(tmp_p
     first = (out / "ann" / "report.json").read_bytes()
 
     again = grade_class("tiny_lab", str(folder), "--out", str(out))
-    assert "2 student(s) already graded" in again.output and "[1/" not in again.output
+    assert "2 students already graded" in again.output and "[1/" not in again.output
     assert (out / "ann" / "report.json").read_bytes() == first
 
     shutil.copyfile(HONEST, folder / "ben.py")  # ben resubmits
     changed = grade_class("tiny_lab", str(folder), "--out", str(out))
-    assert "1 student(s) already graded" in changed.output and "[1/1] ben: pass" in changed.output
+    assert "1 student already graded" in changed.output and "[1/1] ben: pass" in changed.output
     assert gradebook(out)["ben"]["verdict"] == "pass"
 
     forced = grade_class("tiny_lab", str(folder), "--out", str(out), "--force")
@@ -362,7 +437,7 @@ def test_a_killed_grading_loses_nothing_and_a_rerun_finishes(tmp_path):
     assert not alive(grading)
 
     rerun = grade_class("tiny_lab", str(folder), "--out", str(out), "--timeout", "5")
-    assert "2 student(s) already graded" in rerun.output and "[1/1] c_cid: timeout" in rerun.output
+    assert "2 students already graded" in rerun.output and "[1/1] c_cid: timeout" in rerun.output
     assert set(gradebook(out)) == {"a_ann", "b_ben", "c_cid"}
 
 
@@ -530,3 +605,104 @@ def test_ray_backend_says_how_to_install_ray(tmp_path, monkeypatch):
     missing = grade_class("tiny_lab", str(folder), "--backend", "ray")
     said = " ".join(missing.output.split())
     assert missing.exit_code == 2 and "Ray is not installed: pip install ray" in said
+
+
+def test_the_starter_handed_in_unchanged_scores_nothing(tmp_path, monkeypatch):
+    course = points_course(tmp_path, monkeypatch, "points = 100\n", TWO_CHECKS)
+    starter = course / "broken_models" / "tiny_points.py"
+    folder = class_folder(tmp_path, ann=SYNTAX_ERROR)
+    # the starter as given, saved by an editor with CRLF, trailing spaces and a blank line
+    (folder / "dan.py").write_bytes(starter.read_bytes().replace(b"\n", b"  \r\n") + b"\r\n")
+    out = tmp_path / "out"
+
+    result = grade_class("tiny_points", str(folder), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    rows = gradebook(out)
+    assert (rows["dan"]["verdict"], float(rows["dan"]["score"])) == ("unchanged", 0)
+    assert "starter file" in rows["dan"]["reason"] and rows["dan"]["student_id"] == "dan"
+    assert "starter file unchanged: 1" in " ".join(result.output.split())
+
+    # asked to, the starter is graded: it meets the easy check (40 points per check) ...
+    grade_class("tiny_points", str(folder), "--out", str(out), "--grade-unchanged")
+    rows = gradebook(out)
+    assert (rows["dan"]["verdict"], float(rows["dan"]["score"])) == ("fail", 40)
+    # ... and scores nothing when only a pass counts
+    grade_class("tiny_points", str(folder), "--out", str(out), "--grade-unchanged",
+                "--partial-credit", "all-or-nothing")
+    assert float(gradebook(out)["dan"]["score"]) == 0
+
+
+def test_partial_credit_policies(tmp_path, monkeypatch):
+    from mllab.graders.gradebook import score
+    from mllab.graders.report import CheckResult, Report
+
+    course = points_course(tmp_path, monkeypatch, 'points = 100\npartial_credit = "minimum"\n',
+                           TWO_CHECKS)
+    lab = labs.load(course / "labs" / "tiny_points")
+    assert lab.partial_credit == "minimum"
+    # the first check misses on its median; the second passes on its median (0.5) but
+    # misses on one seed (0.2 < 0.3)
+    report = Report(lab="tiny_points", file="f.py", verdict="fail", reason="", hint="",
+                    mode="local", isolation="", seconds=1.0, checks=(
+                        CheckResult("accuracy", "a", ">= 0.9", (0.5, 0.5, 0.2), 0.5, False, 3,
+                                    0.4, ""),
+                        CheckResult("accuracy", "b", ">= 0.3", (0.5, 0.5, 0.2), 0.5, True, 0,
+                                    0.0, "")))
+    assert score(lab, report) == 0  # minimum: met on every seed only
+    assert score(replace(lab, partial_credit="per-check"), report) == 40
+    assert score(replace(lab, partial_credit="all-or-nothing"), report) == 0
+    toml = course / "labs" / "tiny_points" / "lab.toml"
+    toml.write_text(toml.read_text().replace('"minimum"', '"most"'))
+    with pytest.raises(labs.LabError, match="partial_credit must be one of"):
+        labs.load(course / "labs" / "tiny_points")
+
+
+def test_ctrl_c_says_what_is_kept_and_that_a_rerun_continues(tmp_path, monkeypatch):
+    from mllab.graders import batch
+
+    points_course(tmp_path, monkeypatch)
+    folder = class_folder(tmp_path, ann=SYNTAX_ERROR, ben=SYNTAX_ERROR, cat=SYNTAX_ERROR)
+    graded = batch.grade_file
+    calls = []
+
+    def interrupted_on_the_third(lab, file, options):
+        calls.append(file)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return graded(lab, file, options)
+
+    monkeypatch.setattr(batch, "grade_file", interrupted_on_the_third)
+    result = CliRunner().invoke(main, ["grade-class", "tiny_points", str(folder), "--out",
+                                       str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "2 of 3 results are kept" in said and "run the same command again" in said
+    assert "grade the other 1" in said
+
+
+def test_unchanged_means_whitespace_aside_and_nothing_else():
+    """Fuzzed: an editor's whitespace changes keep the starter "unchanged"; any other
+    character added anywhere makes it a submission of its own."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mllab.graders.gradebook import same_as_starter
+
+    starter = (COURSE / "broken_models" / "tiny_lab.py").read_bytes()
+    lines = starter.split(b"\n")
+
+    tails = st.sampled_from([b"", b" ", b"\t", b"  \r"])
+
+    @settings(max_examples=30, deadline=None)
+    @given(tails, st.dictionaries(st.integers(0, len(lines) - 1), tails, max_size=6),
+           st.booleans(), st.integers(0, len(lines) - 1), st.sampled_from(b"#x0(=;"))
+    def check(tail, other_tails, crlf, where, extra):
+        edited = [line + other_tails.get(number, tail) for number, line in enumerate(lines)]
+        text = (b"\r\n" if crlf else b"\n").join(edited) + b"\n\n"
+        assert same_as_starter(text, starter)
+        changed = list(edited)
+        changed[where] = changed[where] + b" " + bytes([extra])
+        assert not same_as_starter(b"\n".join(changed), starter)
+
+    check()

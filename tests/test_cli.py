@@ -135,6 +135,18 @@ def test_submit_problem_files_exit_2_with_a_reason(mllab, name, code, words):
     assert "Traceback (most recent call last)" not in result.output
 
 
+
+@pytest.mark.parametrize("deep", ["-" * 100_000 + "1", "x" + ".y" * 200_000])
+def test_a_file_too_deep_to_compile_is_a_syntax_error_not_a_grader_fault(mllab, tmp_path,
+                                                                          deep):
+    """compile() raises MemoryError or RecursionError on 100,000 nested operators: it was
+    ``internal-error`` (never charged, regraded forever); Python could not import it either."""
+    file = tmp_path / "deep.py"
+    file.write_text((SUBMISSIONS / "honest.py").read_text() + f"\n_z = {deep}\n")
+    result = mllab("submit", "tiny_lab", "--file", str(file))
+    assert result.exit_code == 2 and "syntax-error" in flat(result.output), result.output
+    assert "Traceback (most recent call last)" not in result.output
+
 def test_submit_without_a_copy_says_how_to_start(mllab):
     result = mllab("submit", "tiny_lab")
     assert result.exit_code == 2 and "mllab start tiny_lab" in flat(result.output)

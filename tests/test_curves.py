@@ -113,3 +113,29 @@ def test_diagnose_plots_the_lab_curves_and_writes_the_png_into_the_workspace(mll
     again = mllab("diagnose", "imbalanced_fraud", "--device", "cpu")
     assert again.exit_code == 0 and "no PNG:" in again.output and "Traceback" not in again.output
     assert "precision-recall on fresh data" in again.output
+
+
+def test_two_optimizers_give_two_loss_series():
+    """A GAN steps two optimizers in turn: each loss belongs to the optimizer that steps
+    after it, and the loss curve shows one series per optimizer, not one zigzag."""
+    from types import SimpleNamespace
+
+    from mllab.graders.observe import Tracer, _traced
+
+    tracer = Tracer()
+    discriminator, generator = (SimpleNamespace(param_groups=[]) for _ in range(2))
+    for step in range(30):
+        for optimizer, loss in ((discriminator, 0.7 - step / 100), (generator, 2.0 + step / 50)):
+            tracer.losses.append([tracer.steps, loss])  # what traced_backward records
+            tracer.loss_optimizers.append(0)
+            tracer._step(optimizer, (), {})
+    record = _traced(tracer.trace())
+    assert record.loss_optimizers == [1, 2] * 30
+    curve = c.loss(record)
+    (name_d, _, y_d), (name_g, _, y_g) = curve.series
+    assert name_d == "optimizer 1 (first to step)" and name_g == "optimizer 2"
+    assert y_d.max() < 0.71 and y_g.min() > 1.99  # never mixed
+    # a trace the child wrote wrongly (hostile or broken) only loses the split
+    assert _traced({**tracer.trace(), "loss_optimizers": ["x"] * 3}).loss_optimizers == []
+    single = c.loss(RunRecord(losses=[(0, 1.0), (1, 0.5)], loss_optimizers=[1, 1]))
+    assert [name for name, *_ in single.series] == ["loss"]

@@ -35,6 +35,13 @@ def test_wheel_has_one_top_level_name_and_every_lab_file(wheel):
             if path.is_file() and "__pycache__" not in path.parts:
                 assert f"mllab/{path.relative_to(ROOT)}" in names
         assert f"mllab/broken_models/{lab.parent.name}.py" in names
+    skeleton = sorted((ROOT / "instructor" / "skeleton").glob("*"))  # what `mllab new` copies
+    assert skeleton
+    for path in skeleton:
+        assert f"mllab/instructor/skeleton/{path.name}" in names
+    for folder in ("learner", "instructor", "ui"):  # pyproject lists its packages one by one
+        for path in (ROOT / folder).glob("*.py"):
+            assert f"mllab/{folder}/{path.name}" in names
 
 
 def test_fresh_venv_keeps_a_users_datasets_package(wheel, tmp_path):

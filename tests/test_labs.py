@@ -1,8 +1,9 @@
 """Every built-in lab, graded for real: the broken file fails, each fix passes, each non-fix fails.
 
 One case per file (``pytest -k exploding`` runs one lab), graded as ``mllab submit`` grades
-it: the lab's own training seeds, early stop once the verdict is clear; the evaluation seeds
-are fixed here so that the default test run is deterministic. The many-seed calibration
+it (as many seed pairs as the lab lists, early stop once the verdict is clear), but on seed
+pairs fixed here, so that the default test run is deterministic (``submit`` draws new ones
+on every grading). The many-seed calibration
 (``-m slow``) demands the expected verdict on each of 20 random (training, evaluation) seed
 pairs, drawn afresh each time (the failure message names the draw, to repeat it).
 """

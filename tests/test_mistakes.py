@@ -106,7 +106,7 @@ def test_non_finite_metrics_read_as_nan_or_diverged():
 
     from rich.console import Console
 
-    from mllab import render
+    from mllab.ui import render
     from mllab.graders.report import CheckResult, Report, metric_text
 
     assert [metric_text(v) for v in (float("nan"), float("inf"), -1e6, 1e6, 0.25)] == \
@@ -128,7 +128,7 @@ def test_advice_wraps_at_word_boundaries(width):
 
     from rich.console import Console
 
-    from mllab import render
+    from mllab.ui import render
     from mllab.graders.report import Report
 
     lab = labs.get("exploding_gradients")
@@ -149,8 +149,8 @@ def test_list_is_readable_at_80_columns(mllab):
 
     from rich.console import Console
 
-    from mllab import render
-    from mllab.workspace import Workspace, easiest_first
+    from mllab.ui import render
+    from mllab.learner.workspace import Workspace, easiest_first
 
     course = easiest_first(labs.all_labs())
     out = StringIO()

@@ -391,11 +391,11 @@ def test_a_run_server_that_cannot_work_here_falls_back_to_cold_runs(tiny_lab, mo
         raise sandbox.ServerUnusable("simulated")
 
     monkeypatch.setattr(sandbox.Server, "ready", unusable)
-    monkeypatch.setattr(sandbox, "_server_unusable", [])
+    monkeypatch.setattr(sandbox.server, "unusable", [])
     monkeypatch.delenv(sandbox.COLD_VAR, raising=False)
     report = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(isolation="bwrap"))
     assert report.verdict == "pass", report.reason
-    assert sandbox._server_unusable == ["simulated"]
+    assert sandbox.server.unusable == ["simulated"]
     assert "run server cannot work here (simulated)" in capfd.readouterr().err
     again = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(isolation="bwrap"))
     assert again.verdict == "pass"  # no second server is tried in this process

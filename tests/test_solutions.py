@@ -1,5 +1,5 @@
 """``mllab solution`` shows each reference fix as the complete fixed file, diffed against the
-broken one: the fix's definitions merged into the team's file (``mllab.solutions``)."""
+broken one: the fix's definitions merged into the team's file (``mllab.learner.solutions``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import types
 import pytest
 
 from mllab import labs
-from mllab.solutions import complete_fix
+from mllab.learner.solutions import complete_fix
 
 
 BUILTIN = [(lab, fix) for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE

@@ -77,7 +77,7 @@ def _timed_lab(tmp_path, reference: str):
 
 def test_each_stage_is_timed_from_outside_and_a_reference_runs_its_own_file(tmp_path):
     lab = _timed_lab(tmp_path, SLOW_REFERENCE.replace("{sleep}", "0.5"))
-    report = grade(lab, SUBMISSIONS / "honest.py", Options(seeds=(0,)))
+    report = grade(lab, SUBMISSIONS / "honest.py", Options(seed_pairs=((0, 1),)))
     assert report.verdict == "pass", report.reason
     assert report.shown["reference_s"] >= 0.5  # the reference's own sleep, in its own run
     assert report.shown["reference_s"] > report.shown["learner_s"]
@@ -87,7 +87,7 @@ def test_each_stage_is_timed_from_outside_and_a_reference_runs_its_own_file(tmp_
 def test_a_failing_reference_is_the_graders_fault(tmp_path):
     lab = _timed_lab(tmp_path, "def train(X, y):\n    raise KeyError('reference slipped')\n\n\n"
                                "def predict(model, X):\n    return X\n")
-    report = grade(lab, SUBMISSIONS / "honest.py", Options(seeds=(0,)))
+    report = grade(lab, SUBMISSIONS / "honest.py", Options(seed_pairs=((0, 1),)))
     assert report.verdict == "internal-error", report.reason
     assert "reference" in report.reason and "not in your code" in report.hint
 
@@ -99,7 +99,7 @@ def test_work_the_submission_does_on_import_is_timed(tmp_path, monkeypatch, cold
     lab = _timed_lab(tmp_path, SLOW_REFERENCE.replace("{sleep}", "0"))
     slow = tmp_path / "slow_import.py"
     slow.write_text("import time\ntime.sleep(0.6)\n" + (SUBMISSIONS / "honest.py").read_text())
-    report = grade(lab, slow, Options(seeds=(0,)))
+    report = grade(lab, slow, Options(seed_pairs=((0, 1),)))
     assert report.verdict == "pass", report.reason
     assert report.shown["learner_s"] >= 0.6
     assert report.shown["learner_s"] - report.shown["reference_s"] >= 0.5

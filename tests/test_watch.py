@@ -135,10 +135,10 @@ def watching(tmp_path):
 def test_each_save_is_graded_quick_then_full_and_q_quits(watching):
     watch = watching()
     failed = watch.wait_for(r"^verdict: fail: accuracy")
-    assert any(line.startswith("quick grade on seed 0 (not recorded)")
+    assert any(line.startswith("quick grade on one seed (not recorded)")
                for line in watch.lines[:failed])
     watch.save(FIX.read_text())
-    quick = watch.wait_for(r"^quick grade: pass on seed 0 \(", after=failed)
+    quick = watch.wait_for(r"^quick grade: pass on seed 1 \(data seed ", after=failed)
     full = watch.wait_for(r"^full grade \(not recorded", after=quick)
     passed = watch.wait_for(r"^verdict: pass: ", after=full)
     os.utime(watch.copy)  # saved without a change: not graded again
@@ -156,7 +156,7 @@ def test_saving_during_a_grade_cancels_it_and_starts_over(watching):
     watch = watching()
     watch.wait_for(r"^verdict: fail")
     watch.save((SUBMISSIONS / "sleeps.py").read_text())  # sleeps in train: the grade hangs
-    started = watch.wait_for(r"^quick grade on seed 0", after=len(watch.lines))
+    started = watch.wait_for(r"^quick grade on one seed", after=len(watch.lines))
     deadline = time.monotonic() + 30
     while not processes_matching(f"{watch.scratch}/mllab-tiny_lab-"):  # its sandbox runs
         assert time.monotonic() < deadline, watch.output
@@ -266,7 +266,7 @@ def _until(condition, timeout: float = 30) -> None:
 
 
 def test_a_worker_too_slow_to_unwind_is_killed_with_all_below_it(tmp_path, monkeypatch):
-    from mllab import watch
+    from mllab.learner import watch
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

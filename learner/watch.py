@@ -2,7 +2,7 @@
 
 Each save (a change of the file's *content*, found by polling its hash: editors that
 save by rename, and filesystems that miss change events, work alike) starts a quick
-grade on the lab's first seed; when that passes, the full grade ``submit`` does.
+grade on one seed; when that passes, the full grade ``submit`` does.
 Neither is recorded as an attempt; the ``s`` command is a real submit.
 
 Every grade runs in a worker process of its own (this file, run as a script), in its
@@ -14,14 +14,14 @@ everything below it. The worker's prints are JSON lines: progress steps, then th
 
 from __future__ import annotations
 
-if __package__ in (None, ""):  # run as the worker: `python watch.py work ...` imports mllab
+if __package__ in (None, ""):  # run as the worker: `python learner/watch.py work ...` imports mllab
     import importlib.util
     import sys
     from pathlib import Path
 
-    _root = Path(__file__).resolve().parent
-    if sys.path and Path(sys.path[0]).resolve() == _root:
-        del sys.path[0]  # this folder's labs/, datasets/ ... are no top-level modules
+    _root = Path(__file__).resolve().parents[1]  # the repository root is the mllab package
+    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+        del sys.path[0]  # this folder's workspace.py, interview.py ... are no top-level modules
     _spec = importlib.util.spec_from_file_location(
         "mllab", _root / "__init__.py", submodule_search_locations=[str(_root)])
     sys.modules["mllab"] = importlib.util.module_from_spec(_spec)
@@ -194,7 +194,7 @@ def _shielded():
 def _kill_tree(pid: int) -> None:
     """SIGKILL ``pid``, its process group and every process below it (the sandbox's runs
     live in sessions of their own)."""
-    from mllab.graders.sandbox import _process_table, _tree
+    from mllab.graders.sandbox.budget import process_table as _process_table, tree as _tree
 
     for victim in sorted(_tree({pid}, _process_table())):
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -220,7 +220,7 @@ def _work(lab_id: str, file: str, stage: str, device: str) -> int:
         print(json.dumps(message), flush=True)
 
     lab = labs.get(lab_id)
-    options = Options(device=device, seeds=(lab.seeds[0],) if stage == "quick" else None)
+    options = Options(device=device, count=1 if stage == "quick" else None)
     try:
         result = grade(lab, Path(file), options, progress=lambda step: say(step=step))
         say(report=result.to_dict())
@@ -310,7 +310,7 @@ def snapshot(path: Path) -> bytes | None:
 # ------------------------------------------------------------------ the session
 
 
-HEADINGS = {"quick": "quick grade on seed {seed} (not recorded)",
+HEADINGS = {"quick": "quick grade on one seed (not recorded)",
             "full": "full grade (not recorded; `s` submits)",
             "submit": "submit: full grade, recorded as an attempt"}
 KEYS = "h next hint · s submit (recorded) · q quit"
@@ -385,7 +385,7 @@ class Session:
         except OSError as exc:  # e.g. a full or unwritable temporary folder
             self._say(f"cannot start the {stage} grade: {exc}; save again to retry", "red")
             return
-        heading = HEADINGS[stage].format(seed=self.lab.seeds[0])
+        heading = HEADINGS[stage]
         self.console.rule(Text(f"{heading} · {time.strftime('%H:%M:%S')}", style="bold"),
                           align="left")
         self._progress(f"{stage} grade of {self.path.name}")
@@ -404,7 +404,7 @@ class Session:
         if event.failure:
             self._say(f"{event.stage} grade stopped: {event.failure}; save again to retry", "red")
             return
-        from mllab import render
+        from mllab.ui import render
         from mllab.graders import Report
 
         result = Report.from_dict(event.report)
@@ -412,8 +412,8 @@ class Session:
             self.on_submit(result)
         elif event.stage == "quick" and result.verdict == "pass":
             run = result.runs[0]
-            self._say(f"quick grade: pass on seed {run.seed} ({result.seconds:.1f}s); now the "
-                      "full grade", "green")
+            self._say(f"quick grade: pass on seed 1 (data seed {run.seed}; "
+                      f"{result.seconds:.1f}s); now the full grade", "green")
             self._start("full")
         else:
             render.report(self.console, result)
@@ -430,7 +430,7 @@ class Session:
                 self.status.stop()
                 self.status = None
             return
-        from mllab.render import inert
+        from mllab.ui.render import inert
 
         if self.status is None:
             self.status = self.console.status("")
@@ -454,9 +454,53 @@ class Session:
             self._say(f"keys: {KEYS}", "dim")
 
     def _say(self, text: str, style: str = "") -> None:
-        from mllab.render import inert
+        from mllab.ui.render import inert
 
         self.console.print(Text(inert(text, limit=1000, lines=1), style=style))
+
+
+def watch(lab, ws, file: str | None, device: str, poll: float) -> None:
+    """``mllab watch``: the session on the learner's copy (or ``file``) until q, Ctrl-C,
+    SIGTERM or a closed terminal; a submit is recorded as ``mllab submit`` records it."""
+    from mllab.learner.loop import after_pass, next_hint, record
+    from mllab.learner.running import learner_file, resolve_device
+    from mllab.learner.workspace import WorkspaceError
+    from mllab.ui import render
+    from mllab.ui.terminal import console, say, warn
+
+    path = learner_file(ws, lab, file, "watch")
+    if device == "cuda":
+        resolve_device(device)
+    grader = Grader(lab.id, path, device)
+
+    def submitted(result) -> None:
+        render.report(console, result)
+        record(ws, lab, path, result)
+        if result.verdict == "pass":
+            after_pass(ws, lab)
+
+    def hinted() -> None:
+        try:
+            next_hint(ws, lab)
+        except WorkspaceError as exc:  # e.g. a read-only workspace: keep watching
+            warn(str(exc))
+
+    stops = {number: signal.signal(number, _interrupt)
+             for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with Commands() as commands:
+            Session(console, lab, path, grader, commands, poll, hinted, submitted).run()
+    except KeyboardInterrupt as exc:
+        say(f"stopped watching ({exc.args[0] if exc.args else 'Ctrl-C'})", style="dim")
+    finally:
+        grader.cancel()
+        for number, previous in stops.items():
+            signal.signal(number, previous)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM (or a closed terminal) stops ``watch`` the way Ctrl-C does."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["work"]:

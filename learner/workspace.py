@@ -28,7 +28,8 @@ DATABASE = ".mllab.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     lab TEXT NOT NULL, at REAL NOT NULL, file TEXT NOT NULL,
-    verdict TEXT NOT NULL, reason TEXT NOT NULL, seconds REAL NOT NULL);
+    verdict TEXT NOT NULL, reason TEXT NOT NULL, seconds REAL NOT NULL,
+    seeds TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS hints (lab TEXT PRIMARY KEY, shown INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS events (lab TEXT NOT NULL, event TEXT NOT NULL, at REAL NOT NULL);
 """
@@ -65,6 +66,16 @@ def easiest_first(labs) -> list[Lab]:
         level = lab.difficulty
         return (DIFFICULTIES.index(level) if level in DIFFICULTIES else len(DIFFICULTIES), lab.id)
     return sorted(labs, key=rank)
+
+
+def ready_labs(drafts: bool = False) -> list[Lab]:
+    """Every lab a learner may see, easiest first. Drafts (skeleton text left, or not yet
+    validated on 20 seeds: ``Lab.validated``) only with ``drafts``; skeleton text never."""
+    from mllab import labs
+    from mllab.instructor.scaffold import placeholders
+
+    return easiest_first(tuple(lab for lab in labs.all_labs() if not placeholders(lab)
+                               and (drafts or lab.validated)))
 
 
 def suggested_next(labs, progress: dict[str, "LabProgress"]) -> Lab | None:
@@ -170,6 +181,9 @@ class Workspace:
             self.root.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.root / DATABASE)) as db, db:
                 db.executescript(_SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
+                if "seeds" not in columns:  # a history from before attempts kept their seeds
+                    db.execute("ALTER TABLE attempts ADD COLUMN seeds TEXT NOT NULL DEFAULT ''")
                 db.execute(sql, args)
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
@@ -187,10 +201,16 @@ class Workspace:
                         return []
                     raise
 
-    def record(self, lab_id: str, file: Path, verdict: str, reason: str, seconds: float) -> None:
-        self._write("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
+    def record(self, lab_id: str, file: Path, verdict: str, reason: str, seconds: float,
+               seed_pairs=()) -> None:
+        """One attempt, with the seeds it was graded on (``train:eval,...``, what `submit
+        --seeds` takes to grade it again)."""
+        from mllab.graders.report import seed_pairs_text
+
+        self._write("INSERT INTO attempts (lab, at, file, verdict, reason, seconds, seeds) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (lab_id, time.time(), _storable(str(file)), verdict,
-                     _storable(reason[:2000]), seconds))
+                     _storable(reason[:2000]), seconds, seed_pairs_text(seed_pairs)))
 
     def mark(self, lab_id: str, event: str) -> None:
         """Record that ``event`` (one of ``EVENTS``) happened for the lab now."""

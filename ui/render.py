@@ -13,6 +13,7 @@ import re
 import time
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
@@ -55,23 +56,33 @@ def _verdict(verdict: str) -> Text:
 
 def labelled(label: str, text: str | Text, style: str = "bold") -> "Labelled":
     """``label text`` with the text wrapped at word boundaries and indented under itself."""
-    return Labelled(label, text if isinstance(text, Text) else Text(inert(text)), style)
+    return Labelled(label, text if isinstance(text, Text) else Text(inert(text, limit=2000)),
+                    style)
 
 
 class Labelled:
-    """A label followed by text wrapped at word boundaries, continuation lines indented
-    under the text (a hanging indent), with no trailing spaces to copy."""
+    """A label followed by text wrapped whole at word boundaries, continuation lines
+    indented under the text (a hanging indent; under the label's start, indented, when the
+    label takes more than a third of the width), with no trailing spaces to copy. Printed
+    with ``soft_wrap`` (the CLI's console into a pipe, a file, a log) it is one line."""
 
     def __init__(self, label: str, text: Text, style: str):
         self.label, self.text, self.style = label, text, style
 
     def __rich_console__(self, console: Console, options):
+        lead = Text(f"{self.label} ", style=self.style)
+        if options.no_wrap:  # printed with soft_wrap: the CLI's console off a terminal
+            yield Segment(lead.plain + self.text.plain + "\n")
+            return
         indent = cell_len(self.label) + 1
+        if indent > options.max_width // 3:  # a long label: the text starts under it
+            yield lead.rstrip() or lead
+            start = len(self.label) - len(self.label.lstrip())
+            lead, indent = Text(" " * (start + 4)), start + 4
         lines = self.text.wrap(console, max(options.max_width - indent, 10), overflow="fold")
         for number, line in enumerate(lines):
-            lead = Text(f"{self.label} ", style=self.style) if number == 0 else Text(" " * indent)
             line.rstrip()
-            yield lead + line
+            yield (lead if number == 0 else Text(" " * indent)) + line
 
 
 # ------------------------------------------------------------------ the course
@@ -95,7 +106,8 @@ def lab_table(labs: list[Lab], progress: dict, width: int) -> Table:
             table.add_section()
         previous = lab.difficulty
         topics = (", ".join(lab.topics),) if width >= WIDE else ()
-        table.add_row(level, lab.id, lab.title, *topics,
+        title = lab.title if lab.validated else f"{lab.title} (draft: not validated)"
+        table.add_row(level, lab.id, title, *topics,
                       Text(status, style=STATUS_STYLE.get(status, "")))
     return table
 
@@ -174,29 +186,43 @@ def debrief(console: Console, lab: Lab) -> None:
     console.print(Markdown(lab.debrief))
 
 
-def solution(console: Console, lab: Lab) -> None:
-    """Each reference fix as a unified diff of the complete fixed file against the broken one
-    (the fix's own file where it cannot be completed)."""
+def solution(console: Console, lab: Lab, only: str | None = None) -> None:
+    """Each reference fix (or the one named ``only``) as a unified diff of the complete
+    fixed file against the broken one (the fix's own file where it cannot be completed).
+    Off a terminal (a pipe, a file) the diffs are written plain and unwrapped, each fix's
+    summary as ``#`` lines between them, so `mllab solution ID --fix NAME > fix.diff` applies
+    with `git apply` in the workspace."""
     from rich.syntax import Syntax  # lazily: pygments is not needed by `mllab list`
 
-    from mllab.solutions import complete_fix, summary
+    from mllab.graders.report import counted
+    from mllab.learner.solutions import complete_fix, summary
 
+    plain = not console.is_terminal
     broken = lab.broken_file.read_text().splitlines(keepends=True)
-    fixes = lab.fixes()
-    console.rule(Text(f"{lab.id}: {len(fixes)} reference fix(es)", style="bold"))
+    fixes = [fix for fix in lab.fixes() if only in (None, fix.stem)]
+    if not plain:
+        console.rule(Text(f"{lab.id}: {counted(len(fixes), 'reference fix', 'reference fixes')}",
+                          style="bold"))
     for fix in fixes:
         about = summary(fix)
-        console.print()
-        console.print(labelled(f"{fix.stem}:", about) if about else Text(fix.stem, style="bold"))
         fixed = complete_fix(lab.broken_file, fix, lab.id)
         if fixed is None:
-            console.print(Text("(this fix builds on the team's file; here it is as written)",
-                               style="dim"))
+            note = "(this fix builds on the team's file; here it is as written)"
             shown, lexer = fix.read_text(), "python"
         else:
+            note = ""
+            names = (f"a/{lab.id}.py", f"b/{lab.id}.py") if plain else \
+                (f"{lab.id}.py (broken)", f"{lab.id}.py ({fix.stem})")
             shown, lexer = "".join(difflib.unified_diff(
-                broken, fixed.splitlines(keepends=True), fromfile=f"{lab.id}.py (broken)",
-                tofile=f"{lab.id}.py ({fix.stem})")), "diff"
+                broken, fixed.splitlines(keepends=True), *names)), "diff"
+        if plain:
+            comment = [f"{fix.stem}: {about}" if about else fix.stem] + ([note] if note else [])
+            console.file.write("".join(f"# {line}\n" for line in comment) + shown)
+            continue
+        console.print()
+        console.print(labelled(f"{fix.stem}:", about) if about else Text(fix.stem, style="bold"))
+        if note:
+            console.print(Text(note, style="dim"))
         console.print(Syntax(shown or "(no change)\n", lexer, theme="ansi_dark", word_wrap=True,
                              background_color="default"))
 
@@ -206,7 +232,7 @@ def solution(console: Console, lab: Lab) -> None:
 
 def report(console: Console, result) -> None:
     """Print a grading ``Report``: checks, per-seed numbers, verdict, next step."""
-    from mllab.graders.report import metric_text  # lazily: `mllab list` never loads the grader
+    from mllab.graders.report import metric_text, seeds_text  # lazily: not for `mllab list`
 
     if result.checks:
         table = Table(title=Text(f"{inert(result.lab)}: checks (median over seeds)"))
@@ -229,41 +255,56 @@ def report(console: Console, result) -> None:
                                                      inert(result.reason))))
     if result.hint:
         console.print(labelled("next step:", inert(result.hint)))
-    seeds = ", ".join(f"{r.seed}: {r.verdict} ({r.seconds:.1f}s)" for r in result.runs)
-    console.print(Text(f"seeds: {seeds or '-'} · {result.seconds:.1f}s · mode {result.mode} · "
-                       f"isolation: {result.isolation}", style="dim"))
+    from mllab.graders.report import seed_pairs_text
+
+    console.print(Text(f"seeds: {seeds_text(result)} · {result.seconds:.1f}s · mode "
+                       f"{result.mode} · isolation: {result.isolation}", style="dim"))
+    if result.seed_pairs:  # fresh on every local grading: how to get this one back
+        console.print(Text(f"seeds: {seed_pairs_text(result.seed_pairs)} (--seeds with them "
+                           "replays this grading)", style="dim"), soft_wrap=True)
 
 
 def validation_table(rows) -> Table:
+    """One row per file: its role, the verdict it got (a broken file and a non-fix should
+    fail, a fix pass), ok, the gating metrics' mean [min, max]; legible at 80 columns."""
     from mllab.graders.report import metric_text
 
-    table = Table(title="mllab validate")
-    for column in ("lab", "file", "role", "expected", "got", "ok", "gating metrics mean [min, max]",
-                   "seconds"):
-        table.add_column(column)
+    several = len({row.lab for row in rows}) > 1
+    title = "mllab validate" + ("" if several or not rows else f": {rows[0].lab}")
+    table = Table(title=title)
+    if several:
+        table.add_column("lab", overflow="fold")
+    table.add_column("file", overflow="fold", ratio=2)
+    table.add_column("role", no_wrap=True)
+    table.add_column("got", no_wrap=True)
+    table.add_column("ok", no_wrap=True)
+    table.add_column("mean [min, max]", overflow="fold", ratio=3)
+    table.add_column("s", no_wrap=True, justify="right")
     for row in rows:
         stats = "; ".join(f"{name} {metric_text(mean, 3)} [{metric_text(low, 3)}, "
                           f"{metric_text(high, 3)}]"
                           for name, (mean, low, high) in row.distributions.items())
-        table.add_row(row.lab, row.file, row.role, row.expected, _verdict(row.verdict),
-                      "[green]yes[/]" if row.ok else "[red]NO[/]", stats or Text(inert(row.reason)),
-                      f"{row.seconds:.1f}")
+        table.add_row(*([row.lab] if several else []), row.file, row.role,
+                      _verdict(row.verdict), "[green]yes[/]" if row.ok else "[red]NO[/]",
+                      stats or Text(inert(row.reason)), f"{row.seconds:.0f}")
     return table
 
 
 def margin_table(margins) -> Table:
     """Per gating target: how far the worst fix and the closest stopped non-fix sit from it."""
-    table = Table(title="margins (worst fix / closest file each target stops, over all seeds)")
-    for column in ("lab", "metric", "target", "worst fix", "fix margin", "closest stopped",
-                   "its margin", "file"):
-        table.add_column(column)
+    table = Table(title="margins over all seeds (distance from the target)")
+    for column in ("metric", "target", "worst fix", "closest file it stops"):
+        table.add_column(column, overflow="fold")
 
     def number(value) -> str:
         return "-" if value is None else f"{value:.4g}"
 
+    several = len({m.lab for m in margins}) > 1
     for m in margins:
-        table.add_row(m.lab, m.metric, m.target, number(m.worst_fix), number(m.fix_margin),
-                      number(m.best_stopped), number(m.stopped_margin), m.stopped_file or "-")
+        table.add_row(f"{m.lab}: {m.metric}" if several else m.metric, m.target,
+                      f"{number(m.worst_fix)} ({number(m.fix_margin)})",
+                      "-" if m.best_stopped is None else
+                      f"{number(m.best_stopped)} ({number(m.stopped_margin)}, {m.stopped_file})")
     return table
 
 
@@ -271,17 +312,23 @@ def class_table(lab: Lab, reports: dict) -> Table:
     """One row per student: verdict, score, the gating metrics' medians, reason."""
     from rich.text import Text
 
-    from mllab.graders.gradebook import metric_columns, printable, score
+    from mllab.graders.gradebook import metric_columns, printable, score, shown_verdict
+    from mllab.graders.report import counted
 
     mode = next(iter(reports.values())).mode
-    table = Table(title=f"{lab.id}: {len(reports)} submission(s), {mode} grading")
-    for column in ("student", "verdict", "score", *metric_columns(lab), "reason", "seconds"):
-        table.add_column(column)
+    table = Table(title=f"{lab.id}: {counted(len(reports), 'submission')}, {mode} grading")
+    table.add_column("student", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("score", no_wrap=True)  # a score cut to `100/1…` reads wrong
+    for column in metric_columns(lab):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", ratio=1)
+    table.add_column("seconds", no_wrap=True, justify="right")
     for student, result in reports.items():
         medians = {check.metric: f"{check.median:.3g}" for check in result.checks}
         earned = score(lab, result)
         # Names and reasons come from students: Text is never read as markup.
-        table.add_row(Text(printable(student)), _verdict(result.verdict),
+        table.add_row(Text(printable(student)), _verdict(shown_verdict(result)),
                       "regrade" if earned is None else f"{earned:g}/{lab.points:g}",
                       *(medians.get(metric, "-") for metric in metric_columns(lab)),
                       Text(printable(result.reason)), f"{result.seconds:.1f}")
@@ -293,13 +340,17 @@ def class_summary(console: Console, lab: Lab, summary) -> None:
     from rich.text import Text
 
     from mllab.graders.gradebook import printable
+    from mllab.graders.report import counted
 
     lines = [f"passed: {summary.passed}/{summary.students} ({summary.pass_rate:.0%})"]
     if summary.mean_score is not None:
         lines.append(f"mean score: {summary.mean_score:g}/{lab.points:g}")
+    if summary.unchanged:
+        lines.append(f"handed in the starter file unchanged: {summary.unchanged} (0 points; "
+                     "--grade-unchanged grades them)")
     if summary.failing_check:
         label, count = summary.failing_check
-        lines.append(f"most missed check: {label} ({count} fail(s))")
+        lines.append(f"most missed check: {label} ({counted(count, 'fail')})")
     if summary.problems:
         lines.append("could not be graded (learner side): " +
                      ", ".join(f"{kind} {count}" for kind, count in summary.problems.items()))
@@ -337,8 +388,8 @@ def noticed(console: Console, findings, checked: list[str]) -> None:
         return
     for finding in findings:
         console.print(labelled(f"  {inert(finding.name, limit=60, lines=1)}:",
-                               f"{inert(finding.measured, limit=400, lines=1)}. Why it matters: "
-                               f"{inert(finding.why, limit=400, lines=1)}.", "yellow"))
+                               f"{inert(finding.measured, limit=1000, lines=1)}. Why it "
+                               f"matters: {inert(finding.why, limit=1000, lines=1)}.", "yellow"))
 
 
 def curves(console: Console, found, png=None, problem: str | None = None) -> None:

@@ -1,0 +1,2 @@
+"""The learner's side of mllab: the workspace, running, diagnosing and grading one's copy,
+`watch`, the reference solutions, and `interview` rounds."""
