@@ -11,7 +11,6 @@ from pathlib import Path
 
 from mllab.graders.engine import Options, Progress, grade
 from mllab.graders.report import counted, significant
-from mllab.graders.engine import draw_seed_pairs  # noqa: F401 - callers draw their pairs here
 from mllab.labs import Lab, Target
 
 MIN_FIXES = 2

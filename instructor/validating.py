@@ -17,7 +17,8 @@ def validate(chosen, seeds: int | None, draw: int | None, device: str, write: bo
              as_json: bool) -> int:
     """Validate the labs ``chosen`` (all when empty) and show (or write) what was measured;
     the exit code: 0 when every row holds."""
-    from mllab.graders.validate import (CALIBRATED_SEEDS, WriteError, draw_seed_pairs,
+    from mllab.graders.engine import draw_seed_pairs
+    from mllab.graders.validate import (CALIBRATED_SEEDS, WriteError,
                                         margins, write_calibration)
     from mllab.graders.validate import validate as validate_lab
 

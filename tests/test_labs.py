@@ -15,7 +15,8 @@ import pytest
 
 from mllab import labs
 from mllab.graders import Options, grade
-from mllab.graders.validate import cases, draw_seed_pairs, validate_file
+from mllab.graders.engine import draw_seed_pairs
+from mllab.graders.validate import cases, validate_file
 
 BUILTIN = [lab for lab in labs.all_labs() if lab.folder.parent.parent == labs.BUILTIN_COURSE]
 CASES = [(lab, role, path, expected) for lab in BUILTIN for role, path, expected in cases(lab)]
