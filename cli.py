@@ -414,15 +414,17 @@ def grade_class(lab, folder, out, jobs, force, backend, address, secret, secret_
     result comes in; a rerun keeps the results already there. Exit 0 once everyone is graded,
     whatever the verdicts; 3 when mllab could not grade someone (rerun to regrade them).
     """
+    from mllab.instructor.class_grading import ClassOptions, read_secret
     from mllab.instructor.class_grading import grade_class as grade_all
-    from mllab.instructor.class_grading import read_secret
 
     on_command_line = click.get_current_context().get_parameter_source("secret") == \
         click.core.ParameterSource.COMMANDLINE
     secret = read_secret(secret, on_command_line, secret_file, ask_secret)
-    sys.exit(grade_all(lab, folder, out, jobs, force, backend, address, secret,
-                       allow_weak_isolation, device, timeout, partial_credit, grade_unchanged,
-                       as_json, secret_file))
+    sys.exit(grade_all(lab, folder, ClassOptions(
+        out=out, jobs=jobs, force=force, backend=backend, address=address, secret=secret,
+        secret_file=secret_file, allow_weak_isolation=allow_weak_isolation, device=device,
+        timeout=timeout, partial_credit=partial_credit, grade_unchanged=grade_unchanged,
+        as_json=as_json)))
 
 
 # ------------------------------------------------------------------ interview (docs/interview.md)

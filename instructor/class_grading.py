@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import click
@@ -14,13 +14,29 @@ from mllab.ui import render
 from mllab.ui.terminal import console, fail
 
 
-def grade_class(lab, folder: str, out: str | None, jobs: int | None, force: bool, backend: str,
-                address: str | None, secret: str | None, allow_weak_isolation: bool,
-                device: str, timeout: float | None, partial_credit: str | None,
-                grade_unchanged: bool, as_json: bool, secret_file: str | None = None) -> int:
-    """Grade FOLDER's submissions for ``lab`` into ``out``; the exit code: 3 when someone
-    could not be graded (a rerun regrades them), else 0. ``secret_file`` is hidden from the
-    runs wherever it lies."""
+@dataclass(frozen=True)
+class ClassOptions:
+    """How ``grade-class`` grades a class: its options, as the verb received them (the
+    defaults are the verb's)."""
+
+    out: str | None = None  # None = FOLDER-LAB-grades beside FOLDER
+    jobs: int | None = None  # None = ``batch.default_jobs``
+    force: bool = False  # grade again students already graded in ``out``
+    backend: str = "local"  # local | ray
+    address: str | None = None  # the Ray cluster's (None = a local Ray instance)
+    secret: str | None = None  # set for verified grading
+    secret_file: str | None = None  # where the secret was read from: hidden from the runs
+    allow_weak_isolation: bool = False
+    device: str = "auto"
+    timeout: float | None = None  # seconds per sandboxed run; None = the lab's
+    partial_credit: str | None = None  # None = the lab's policy
+    grade_unchanged: bool = False  # grade the starter handed in unchanged like any file
+    as_json: bool = False
+
+
+def grade_class(lab, folder: str, options: ClassOptions = ClassOptions()) -> int:
+    """Grade FOLDER's submissions for ``lab`` as ``options`` say; the exit code: 3 when
+    someone could not be graded (a rerun regrades them), else 0."""
     from mllab.graders import Options, sandbox
     from mllab.graders.batch import (CLASS_SEED, GRADEBOOK, RESULTS, ClassFolderError,
                                      default_jobs, plan_class)
@@ -30,34 +46,36 @@ def grade_class(lab, folder: str, out: str | None, jobs: int | None, force: bool
     from mllab.graders.ray_backend import RayUnavailable
 
     missing = sandbox.weaknesses(sandbox.available_isolation()[0])
-    if secret and missing and not allow_weak_isolation:
+    if options.secret and missing and not options.allow_weak_isolation:
         fail(f"verified grading needs a sandbox no submission can get out of: install "
              f"bubblewrap (`apt-get install bubblewrap`; as a normal user, user namespaces must "
              f"be allowed) or pass --allow-weak-isolation to grade anyway (every report then "
              f"says verified: false). Missing: {'; '.join(missing)}")
-    if partial_credit:
-        lab = replace(lab, partial_credit=partial_credit)
+    if options.partial_credit:
+        lab = replace(lab, partial_credit=options.partial_credit)
     folder = Path(folder).resolve()
-    out_dir = Path(out) if out else folder.parent / f"{folder.name}-{lab.id}-grades"
-    options = Options(device=device, secret=secret, timeout_s=timeout,
-                      allow_weak_isolation=allow_weak_isolation,
-                      hidden=(str(Path(secret_file).resolve()),) if secret_file else ())
+    out_dir = Path(options.out) if options.out else \
+        folder.parent / f"{folder.name}-{lab.id}-grades"
+    grading = Options(device=options.device, secret=options.secret, timeout_s=options.timeout,
+                      allow_weak_isolation=options.allow_weak_isolation,
+                      hidden=(str(Path(options.secret_file).resolve()),)
+                      if options.secret_file else ())
     try:
-        plan = plan_class(lab, folder, out_dir, options, force=force,
-                          grade_unchanged=grade_unchanged)
+        plan = plan_class(lab, folder, out_dir, grading, force=options.force,
+                          grade_unchanged=options.grade_unchanged)
         if not plan.entries:
             fail(f"no submissions in {folder}: expected <student>.py or <student>/{lab.id}.py")
-        if plan.class_seed is not None and not as_json:
+        if plan.class_seed is not None and not options.as_json:
             console.print(f"class seed {plan.class_seed} ({plan.out / CLASS_SEED}): every "
                           "student is graded on the same data", markup=False, highlight=False,
                           soft_wrap=True, style="dim")
-        if plan.kept and not as_json:
+        if plan.kept and not options.as_json:
             console.print(f"{counted(len(plan.kept), 'student')} already graded in {plan.out} keep their "
                           "result (--force grades them again)", markup=False, highlight=False,
                           soft_wrap=True)
-        with _class_progress(len(plan.todo), quiet=as_json) as advance:
-            reports = grade_all(plan, jobs or default_jobs(lab), on_result=advance,
-                                backend=backend, address=address)
+        with _class_progress(len(plan.todo), quiet=options.as_json) as advance:
+            reports = grade_all(plan, options.jobs or default_jobs(lab), on_result=advance,
+                                backend=options.backend, address=options.address)
     except KeyboardInterrupt:
         graded = sum(r.verdict != "internal-error" for r in plan.reports.values())
         fail(f"interrupted (Ctrl-C): {graded} of {len(plan.entries)} results are kept in "
@@ -68,7 +86,7 @@ def grade_class(lab, folder: str, out: str | None, jobs: int | None, force: bool
     except (RayUnavailable, ClassFolderError) as exc:
         fail(str(exc))
     summary = summarize(lab, reports)
-    if as_json:
+    if options.as_json:
         click.echo(json.dumps({
             "gradebook": str(plan.out / GRADEBOOK), "class_seed": plan.class_seed,
             "summary": asdict(summary),
