@@ -13,8 +13,14 @@ def train(transactions, cfg):
     X, y = transactions[FEATURES], transactions[TARGET]
     X_fit, X_val, y_fit, y_val = train_test_split(
         X, y, test_size=cfg.validation_fraction, stratify=y, random_state=cfg.seed)
-    model = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_depth=3, min_samples_leaf=100,
-                                           l2_regularization=1.0, random_state=cfg.seed)
+    # 60 shallow trees at scikit-learn's default learning rate: on eight seed pairs, AUPRC
+    # 0.008-0.025 below 150 trees at 0.05, in half the CPU time (2.6 s against 5.2 s to
+    # train and score 300,000 transactions twice; scoring costs a pass per tree). No
+    # built-in early stopping: it would hold out 10% more rows, and X_val below already
+    # judges the model.
+    model = HistGradientBoostingClassifier(max_iter=60, learning_rate=0.1, max_depth=3,
+                                           min_samples_leaf=100, l2_regularization=1.0,
+                                           early_stopping=False, random_state=cfg.seed)
     model.fit(X_fit, y_fit)
     precision, recall, thresholds = precision_recall_curve(
         y_val, model.predict_proba(X_val)[:, 1])
