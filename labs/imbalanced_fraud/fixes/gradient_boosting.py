@@ -1,4 +1,5 @@
-"""Fix: gradient-boosted trees, with the threshold chosen on validation data (max F2)."""
+"""Fix: gradient-boosted trees, with the threshold chosen on validation data (max F2 within
+what the analysts can review)."""
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -7,6 +8,8 @@ from sklearn.model_selection import train_test_split
 
 from mllab.broken_models.imbalanced_fraud import *  # noqa: F403 - the team's code, unchanged
 from mllab.broken_models.imbalanced_fraud import FEATURES, TARGET, FraudModel
+
+REVIEW_CAPACITY = 0.008  # the analysts' 1% of transactions, less room for a new month
 
 
 def train(transactions, cfg):
@@ -22,7 +25,12 @@ def train(transactions, cfg):
                                            min_samples_leaf=100, l2_regularization=1.0,
                                            early_stopping=False, random_state=cfg.seed)
     model.fit(X_fit, y_fit)
-    precision, recall, thresholds = precision_recall_curve(
-        y_val, model.predict_proba(X_val)[:, 1])
-    f2 = 5 * precision * recall / np.maximum(4 * precision + recall, 1e-12)
-    return FraudModel(model, float(thresholds[np.argmax(f2[:-1])]))
+    scores = model.predict_proba(X_val)[:, 1]
+    precision, recall, thresholds = precision_recall_curve(y_val, scores)
+    f2 = 5 * precision[:-1] * recall[:-1] / np.maximum(4 * precision[:-1] + recall[:-1], 1e-12)
+    # F2 is flat near its top, and on some splits its maximum sits at a threshold that would
+    # flag over 1% of transactions, more than the analysts can review: choose among those
+    # that flag at most REVIEW_CAPACITY of the validation transactions.
+    flagged = 1 - np.searchsorted(np.sort(scores), thresholds, side="left") / len(scores)
+    f2[flagged > REVIEW_CAPACITY] = -1
+    return FraudModel(model, float(thresholds[np.argmax(f2)]))
