@@ -178,8 +178,10 @@ def replayed_share(samples: np.ndarray, train: np.ndarray, real: np.ndarray) -> 
 
 def evidence(outputs, split: Split) -> dict:
     """For ``mllab diagnose``: the share of the training pick-ups and of the generated
-    samples (fresh latents) near each stand."""
+    samples (fresh latents) near each stand, and where the stands are (the ``samples``
+    curve draws the snapshots of training against them)."""
     where = split.truth["city"]
     trained, _ = stand_shares(split.truth["train"], where)
     generated, _ = stand_shares(positions(outputs, "samples"), where)
-    return {"modes": (trained, generated)}
+    return {"modes": (trained, generated), "mode_centres": where.stands,
+            "mode_radius": 3 * where.scatter}
