@@ -256,7 +256,7 @@ def diagnose(workdir: Path) -> dict:
     spec = importlib.util.spec_from_file_location("lab_harness", job["harness"])
     harness = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(harness)
-    tracer, kept = Tracer(), {}
+    tracer, kept = Tracer(snapshots=job.get("snapshots") is True), {}
     try:
         submission = Submission(workdir / "submission.py", job["shown_as"],
                                 tuple(job["required"]))

@@ -10,7 +10,10 @@ computed here from the ``RunRecord`` of the traced run that ``mllab diagnose`` m
 - ``roc``: true against false positive rate of the scores on fresh data;
 - ``paths``: the two scoring paths' scores of the same rows, sorted by the first;
 - ``fit``: a regression's mean prediction against the mean truth, per tenth of the
-  truth, on the rows it was trained on and on fresh ones.
+  truth, on the rows it was trained on and on fresh ones;
+- ``samples``: a generator's samples over training against the modes of the data (a
+  GAN's taxi stands): how many modes each snapshot reached, then three snapshots
+  (first, middle, last) drawn as points beside the modes.
 
 Every number came from learner code: curves are for display only, never for a verdict.
 matplotlib is imported only to write the PNG.
@@ -24,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from mllab.graders.diagnose import RunRecord
+from mllab.graders.diagnose import RunRecord, modes_over_training
 
 MAX_POINTS = 2_000  # kept per series (evenly spaced): enough for a plot, bounded
 SPARK = "▁▂▃▄▅▆▇█"
+PNG_COLUMNS = 3  # plots per row of the PNG
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Curve:
     series: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
     log_y: bool = False
     note: str = ""  # what the plot leaves out (non-finite values, ...)
+    points: bool = False  # series drawn as points (samples and modes), not lines
+    said: str = ""  # said in the terminal only (too long for a plot)
     marks: list[tuple[str, float, float]] = field(default_factory=list)  # named single points
     reference: tuple[str, float] | None = None  # a named level (a uniform guess's loss)
 
@@ -193,8 +199,38 @@ def fit(record: RunRecord) -> Curve | None:
     return curve
 
 
+SHOWN_SNAPSHOTS = 3  # drawn as points: the first, the middle and the last
+
+
+def samples(record: RunRecord) -> list[Curve] | None:
+    """Modes reached per snapshot of training (one line), then a few snapshots drawn
+    beside the modes; each says which modes it reached."""
+    history = modes_over_training(record)
+    if not history:
+        return None
+    centres = np.asarray(record.mode_centres, dtype=float).reshape(-1, 2)
+    reached = [modes for _, modes in history]
+    steps = np.array([step for step, _ in history], dtype=float)
+    told = " · ".join(f"{int(step)}: {' '.join(str(m + 1) for m in r) or 'none'}"
+                      for step, r in zip(steps, reached))
+    made = [Curve(f"modes reached by the samples (of {len(centres)})", "optimizer step",
+                  "modes reached", [("modes reached", steps, np.array([len(r) for r in reached],
+                                                                      dtype=float))],
+                  said=f"modes reached at each step: {told}",
+                  reference=("every mode", float(len(centres))))]
+    chosen = sorted({0, len(reached) // 2, len(reached) - 1})[:SHOWN_SNAPSHOTS]
+    for index in chosen:
+        step, points = record.snapshots[index]
+        made.append(Curve(f"samples at step {step}", "x", "y",
+                          [(f"{len(points)} samples", points[:, 0], points[:, 1]),
+                           ("modes of the data", centres[:, 0], centres[:, 1])],
+                          note=f"{len(reached[index])} of {len(centres)} modes reached",
+                          points=True))
+    return made
+
+
 CURVES = {"loss": loss, "gradients": gradients, "precision_recall": precision_recall,
-          "roc": roc, "paths": paths, "fit": fit}
+          "roc": roc, "paths": paths, "fit": fit, "samples": samples}
 
 
 def curves(record: RunRecord, names) -> list[Curve]:
@@ -207,7 +243,7 @@ def curves(record: RunRecord, names) -> list[Curve]:
         except Exception:  # noqa: BLE001 - learner numbers; display only
             curve = None
         if curve is not None:
-            made.append(curve)
+            made.extend(curve if isinstance(curve, list) else [curve])
     return made
 
 
@@ -232,6 +268,23 @@ def sparkline(y: np.ndarray, width: int = 48, log: bool = False) -> str:
     return "".join(SPARK[i] for i in levels)
 
 
+def _draw_points(axis, curve: Curve) -> None:
+    """A snapshot: the first series as small points, the rest (the modes) as crosses."""
+    for number, (name, x, y) in enumerate(curve.series):
+        if number:
+            axis.scatter(x, y, marker="x", s=60, color="crimson", label=name, zorder=3)
+        else:
+            axis.scatter(x, y, s=6, alpha=0.5, label=name)
+    axis.set(title=f"{curve.title}: {curve.note}", xlabel=curve.x_label, ylabel=curve.y_label)
+    every = np.concatenate([np.c_[x, y] for _, x, y in curve.series])
+    middle = (every.max(axis=0) + every.min(axis=0)) / 2
+    half = max(float((every.max(axis=0) - every.min(axis=0)).max()) * 0.55, 1e-9)
+    axis.set(xlim=(middle[0] - half, middle[0] + half), ylim=(middle[1] - half, middle[1] + half))
+    axis.set_aspect("equal", adjustable="box")
+    axis.legend(fontsize=7)
+    axis.grid(alpha=0.3)
+
+
 def write_png(found: list[Curve], path: Path, title: str) -> Path:
     """All ``found`` curves side by side in one PNG at ``path`` (raises OSError)."""
     import matplotlib
@@ -239,9 +292,16 @@ def write_png(found: list[Curve], path: Path, title: str) -> Path:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    figure, axes = plt.subplots(1, len(found), figsize=(5 * len(found), 3.8), squeeze=False)
+    columns = min(len(found), PNG_COLUMNS)
+    rows = -(-len(found) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.8 * rows), squeeze=False)
+    for axis in axes.flat[len(found):]:
+        axis.axis("off")
     try:
-        for axis, curve in zip(axes[0], found):
+        for axis, curve in zip(axes.flat, found):
+            if curve.points:
+                _draw_points(axis, curve)
+                continue
             for name, x, y in curve.series:
                 axis.plot(x, y, label=name, linewidth=1.2)
             for name, x, y in curve.marks:

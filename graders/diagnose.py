@@ -80,6 +80,10 @@ class RunRecord:
     validation_rows: np.ndarray | None = None
     modes: tuple[np.ndarray, np.ndarray] | None = None  # share of the training rows and of
     # generated samples near each known mode of the data (a generative model's lab)
+    mode_centres: np.ndarray | None = None  # where those modes are, (modes, 2) positions,
+    mode_radius: float | None = None  # and how near a sample must be to count for one
+    snapshots: list[tuple[int, np.ndarray]] = field(default_factory=list)  # (optimizer step,
+    # generated positions) at evenly spaced steps of training (observe.Tracer)
 
 
 def _loss_values(record: RunRecord) -> np.ndarray:
@@ -334,6 +338,39 @@ def training_far_above_fresh(record: RunRecord) -> Finding | None:
                    "saw: it memorised them")
 
 
+def modes_reached(points: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
+    """Which modes (indices into ``centres``) get at least a quarter of their fair share
+    of ``points`` within ``radius`` (each point counts for its nearest mode)."""
+    distance = np.linalg.norm(points[:, None, :] - centres[None], axis=2)
+    near = distance.min(axis=1) < radius
+    counts = np.bincount(distance.argmin(axis=1)[near], minlength=len(centres))
+    return np.flatnonzero(counts >= 0.25 * len(points) / len(centres))
+
+
+def modes_over_training(record: RunRecord) -> list[tuple[int, np.ndarray]]:
+    """(optimizer step, the modes reached) per snapshot of training; [] when the record has
+    no snapshots or no modes to measure them against."""
+    if not record.snapshots or record.mode_centres is None or not record.mode_radius:
+        return []
+    centres = np.asarray(record.mode_centres, dtype=float).reshape(-1, 2)
+    return [(step, modes_reached(points, centres, record.mode_radius))
+            for step, points in record.snapshots]
+
+
+def _over_training(record: RunRecord) -> str:
+    """How many modes the snapshots of training reached at once, and in all: samples that
+    sit on a few modes at a time but visit many were herded between them."""
+    history = modes_over_training(record)
+    if not history:
+        return ""
+    most = max(len(reached) for _, reached in history)
+    visited = len(set().union(*(set(reached.tolist()) for _, reached in history)))
+    return (f"; over training ({len(history)} snapshots, steps {history[0][0]} to "
+            f"{history[-1][0]}) the samples sat on at most {most} of "
+            f"{len(record.mode_centres)} modes at once" + (f", {visited} different ones in turn"
+                                                         if visited > most else ""))
+
+
 def missing_modes(record: RunRecord) -> Finding | None:
     """The mode count of the GAN literature (Metz et al. 2017, unrolled GANs; Srivastava et
     al. 2017, VEEGAN): a mode is captured when generated samples land near it. Here a mode
@@ -351,7 +388,7 @@ def missing_modes(record: RunRecord) -> Finding | None:
     return Finding("modes missing from the samples", f"generated samples reach "
                    f"{int(captured.sum())} of the {int(present.sum())} modes of the training "
                    f"data; the busiest mode holds {generated.max():.0%} of the samples "
-                   f"(heuristic: < {MODES_KEPT:.0%} of the modes)",
+                   f"(heuristic: < {MODES_KEPT:.0%} of the modes){_over_training(record)}",
                    "a generator that covers a few modes of the data can look sharp sample by "
                    "sample while most of what it should produce never appears: mode collapse")
 

@@ -22,6 +22,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from mllab.graders.diagnose import RunRecord
 from mllab.graders.engine import CHILD_SCRIPT, Carry, _child_env
 from mllab.graders.outputs import MAX_ARRAY_BYTES, Outputs, read_regular_file
@@ -29,6 +31,8 @@ from mllab.labs import Lab
 
 TRACE_LIMIT_BYTES = 4 * 2**20
 MAX_EVENTS = 20_000  # losses or gradient norms kept per run
+MAX_SNAPSHOTS = 16  # snapshots of generated samples kept per run (evenly spaced in steps)
+SNAPSHOT_POINTS = 256  # samples kept per snapshot
 
 
 class ObserveError(Exception):
@@ -55,6 +59,7 @@ def observe(lab: Lab, file: Path, device: str = "cpu", seed: int = 0,
         (workdir / "job.json").write_text(json.dumps({
             "harness": str(lab.harness_file), "required": list(lab.required),
             "shown_as": file.name, "seed": seed, "device": device,
+            "snapshots": "samples" in lab.curves,
             "stages": [{"entry": s.entry, "outputs": s.outputs, "keep_as": s.keep_as}
                        for s in stages]}))
         try:
@@ -109,6 +114,7 @@ def _traced(trace: dict) -> RunRecord:
         if isinstance(owners, list) else []
     losses = [(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")]
     return RunRecord(
+        snapshots=_snapshots(trace.get("samples")),
         losses=losses,
         loss_optimizers=owners if len(owners) == len(losses) else [],
         grad_norms=pairs("grad_norms"),
@@ -117,6 +123,24 @@ def _traced(trace: dict) -> RunRecord:
         duplicate_units=tied if isinstance(tied, float) and 0 <= tied <= 1 else None,
         stochastic_at_inference=[k for k in kinds[:MAX_EVENTS] if k in STOCHASTIC_KINDS]
         if isinstance(kinds, list) else [])
+
+
+def _snapshots(rows) -> list[tuple[int, np.ndarray]]:
+    """The child's snapshots of generated samples, (step, finite (n, 2) positions) each:
+    at most ``MAX_SNAPSHOTS`` of at most ``SNAPSHOT_POINTS`` points, steps increasing;
+    rows of any other form are left out."""
+    kept: list[tuple[int, np.ndarray]] = []
+    for row in rows[:MAX_SNAPSHOTS] if isinstance(rows, list) else ():
+        if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], int)
+                and 0 <= row[0] <= 2**53 and isinstance(row[1], list)):
+            continue
+        points = np.array([[_number(x), _number(y)] for x, y in
+                           (p for p in row[1][:SNAPSHOT_POINTS]
+                            if isinstance(p, list) and len(p) == 2)], dtype=float).reshape(-1, 2)
+        points = points[np.isfinite(points).all(axis=1) & (np.abs(points) < 1e12).all(axis=1)]
+        if len(points) and (not kept or row[0] > kept[-1][0]):
+            kept.append((row[0], points))
+    return kept
 
 
 # ---------------------------------------------------------------- child side
@@ -132,10 +156,13 @@ class Tracer:
     A loss is whatever scalar ``backward()`` is called on; the number of classes is the
     width of the logits given to ``cross_entropy``/``nll_loss``; gradient norms are those
     of the first and last weight matrix an optimizer steps; Dropout and BatchNorm layers
-    that run in training mode after the last optimizer step are noted at the end.
+    that run in training mode after the last optimizer step are noted at the end. With
+    ``snapshots`` (a generative lab's ``samples`` curve), the first output of two columns
+    (positions) of a top-level module call in training mode is kept at evenly spaced
+    optimizer steps: the generator's samples over training.
     """
 
-    def __init__(self):
+    def __init__(self, snapshots: bool = False):
         self.steps, self.losses, self.grad_norms = 0, [], []
         # per loss, the optimizer (numbered by its first step, from 1) whose step came next:
         # a GAN's discriminator and generator losses are two curves, not one zigzag
@@ -145,6 +172,10 @@ class Tracer:
         self.zeros = self.units = 0
         self.modes: list[tuple[str, int]] = []
         self.duplicates: dict[int, float] = {}  # Linear layer -> share of tied units, last look
+        self.snapshots = snapshots
+        self.samples: list[list] = []  # [step, [[x, y], ...]] per snapshot
+        self.snapshot_every, self.next_snapshot = 25, 0  # doubled whenever the list fills
+        self.depth = 0  # module calls in progress: 0 between top-level calls
 
     def install(self) -> None:
         if "torch" not in sys.modules:
@@ -166,6 +197,29 @@ class Tracer:
             setattr(nn.functional, name, self._classes(getattr(nn.functional, name)))
         nn.modules.module.register_module_forward_hook(self._forward)
         register_optimizer_step_pre_hook(self._step)
+        if self.snapshots:
+            nn.modules.module.register_module_forward_pre_hook(self._entered)
+
+    def _entered(self, module, inputs):
+        self.depth += 1
+
+    def _snapshot(self, module, output) -> None:
+        """Keep ``output`` when a top-level call in training mode returns positions and a
+        snapshot is due; halve the kept ones (every other) when the list is full."""
+        self.depth = max(self.depth - 1, 0)
+        if self.depth or self.steps < self.next_snapshot or not module.training:
+            return
+        try:
+            if output.dim() != 2 or output.shape[1] != 2 or not output.is_floating_point():
+                return
+            self.samples.append([self.steps, output.detach()[:SNAPSHOT_POINTS].float().cpu()
+                                 .tolist()])
+        except Exception:  # noqa: BLE001 - advisory: never break the learner's forward pass
+            return
+        if len(self.samples) > MAX_SNAPSHOTS:
+            self.samples = self.samples[::2]
+            self.snapshot_every *= 2
+        self.next_snapshot = self.steps + self.snapshot_every
 
     def _classes(self, loss):
         def counted(input, *args, **kwargs):
@@ -177,6 +231,8 @@ class Tracer:
     def _forward(self, module, inputs, output):
         from torch import nn
 
+        if self.snapshots:
+            self._snapshot(module, output)
         if isinstance(module, nn.Linear) and module.training and self.steps % DUPLICATE_EVERY == 0:
             self._tied_units(module, output)
         if isinstance(module, nn.ReLU) and module.training and hasattr(output, "numel"):
@@ -212,6 +268,7 @@ class Tracer:
 
     def _step(self, optimizer, args, kwargs):
         self.steps += 1
+        self.depth = 0  # a forward pass that raised never returned through its hook
         number = self.optimizers.setdefault(id(optimizer), len(self.optimizers) + 1)
         for index in range(len(self.loss_optimizers) - 1, -1, -1):
             if self.loss_optimizers[index]:
@@ -224,7 +281,7 @@ class Tracer:
 
     def trace(self) -> dict:
         return {"losses": self.losses, "grad_norms": self.grad_norms,
-                "loss_optimizers": self.loss_optimizers,
+                "loss_optimizers": self.loss_optimizers, "samples": self.samples,
                 "n_classes": self.n_classes,
                 "relu_zero": self.zeros / self.units if self.units else None,
                 "duplicate_units": max(self.duplicates.values()) if self.duplicates else None,

@@ -149,7 +149,7 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-CURVE_NAMES = ("loss", "gradients", "precision_recall", "roc", "paths", "fit")  # graders/curves.py
+CURVE_NAMES = ("loss", "gradients", "precision_recall", "roc", "paths", "fit", "samples")  # graders/curves.py
 
 
 def _curves(raw, where: str) -> tuple[str, ...]:

@@ -28,10 +28,13 @@ def diagnose(lab, ws: Workspace, file: str | None, device: str, as_json: bool) -
     except ObserveError as exc:
         fail(f"your code did not run to the end, so there is nothing to diagnose: {exc}")
     if as_json:
-        from mllab.graders.diagnose import checked, diagnose as findings
+        from mllab.graders.diagnose import checked, diagnose as findings, modes_over_training
 
         click.echo(json.dumps({"lab": lab.id, "file": str(path), "checked": checked(record),
-                               "findings": [asdict(f) for f in findings(record)]}, indent=2))
+                               "findings": [asdict(f) for f in findings(record)],
+                               "samples_over_training": [  # modes numbered from 1
+                                   {"step": step, "modes_reached": [int(m) + 1 for m in modes]}
+                                   for step, modes in modes_over_training(record)]}, indent=2))
     else:
         show_record(lab, path, ws, record)
 

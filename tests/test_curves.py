@@ -139,3 +139,68 @@ def test_two_optimizers_give_two_loss_series():
     assert _traced({**tracer.trace(), "loss_optimizers": ["x"] * 3}).loss_optimizers == []
     single = c.loss(RunRecord(losses=[(0, 1.0), (1, 0.5)], loss_optimizers=[1, 1]))
     assert [name for name, *_ in single.series] == ["loss"]
+
+
+# ---------------------------------------------------------------- a generator's samples
+
+RING = np.c_[2 * np.cos(np.arange(8) * np.pi / 4), 2 * np.sin(np.arange(8) * np.pi / 4)]
+
+
+def _snapshots(modes_per_step: list[list[int]]) -> list[tuple[int, np.ndarray]]:
+    rng = np.random.default_rng(0)
+    return [(400 * number, RING[rng.choice(modes, 128)] + rng.normal(0, 0.05, (128, 2)))
+            for number, modes in enumerate(modes_per_step)]
+
+
+def test_samples_over_training_say_which_modes_each_snapshot_reached(tmp_path):
+    """A collapsing generator herded between modes: the line counts the modes per snapshot,
+    the drawn snapshots say how many they reached, the finding says more than the symptom."""
+    from mllab.graders.diagnose import missing_modes
+
+    herded = _snapshots([[0], [2, 3], [5], [6, 7], [1]])
+    record = RunRecord(snapshots=herded, mode_centres=RING, mode_radius=0.3,
+                       modes=(np.full(8, 1 / 8), np.eye(8)[1]))
+    line, *drawn = c.curves(record, ["samples"])
+    assert line.series[0][2].tolist() == [1, 2, 1, 2, 1] and line.reference[1] == 8
+    assert "0: 1 · 400: 3 4 · 800: 6 · 1200: 7 8 · 1600: 2" in line.said
+    assert [d.title for d in drawn] == ["samples at step 0", "samples at step 800",
+                                        "samples at step 1600"]
+    assert all(d.points and d.note == "1 of 8 modes reached" for d in drawn)
+    assert "at most 2 of 8 modes at once, 7 different ones in turn" in \
+        missing_modes(record).measured
+    png = c.write_png([line, *drawn], tmp_path / "samples.png", "demo")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    spread = RunRecord(snapshots=_snapshots([[0], list(range(8))]), mode_centres=RING,
+                       mode_radius=0.3)
+    assert c.curves(spread, ["samples"])[0].series[0][2].tolist() == [1, 8]
+    assert c.curves(RunRecord(snapshots=herded), ["samples"]) == []  # no modes to measure
+
+
+def test_the_tracer_keeps_evenly_spaced_snapshots_of_top_level_positions():
+    """Snapshots are the first two-column output of a top-level call in training mode once
+    one is due; a full list is halved (every other kept), so any run length gives at most
+    MAX_SNAPSHOTS, evenly spaced, from step 0."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from mllab.graders.observe import MAX_SNAPSHOTS, Tracer, _traced
+
+    tracer = Tracer(snapshots=True)
+    generator, layer = (SimpleNamespace(training=True) for _ in range(2))
+    optimizer = SimpleNamespace(param_groups=[])
+    for step in range(5000):
+        tracer._entered(generator, ())
+        tracer._entered(layer, ())
+        tracer._snapshot(layer, torch.full((300, 2), -1.0))  # nested: not a snapshot
+        tracer._snapshot(generator, torch.full((300, 2), float(step)))
+        tracer._entered(generator, ())
+        tracer._snapshot(generator, torch.zeros(300, 1))  # a discriminator's logits
+        tracer._step(optimizer, (), {})
+    record = _traced(tracer.trace())
+    steps = [step for step, _ in record.snapshots]
+    assert len(steps) <= MAX_SNAPSHOTS and steps[0] == 0 and steps[-1] > 4000
+    assert len(set(np.diff(steps))) == 1  # evenly spaced
+    assert all(points.shape == (256, 2) and (points == step).all()
+               for step, points in record.snapshots)
+    assert Tracer().trace()["samples"] == []  # only a lab that plots samples pays for them

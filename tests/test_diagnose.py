@@ -125,10 +125,14 @@ def mllab(tmp_path, monkeypatch):
     return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def diagnosed(mllab, lab_id: str, file) -> set[str]:
+def diagnosed(mllab, lab_id: str, file) -> dict:
     result = mllab("diagnose", lab_id, "--file", str(file), "--device", "cpu", "--json")
     assert result.exit_code == 0, result.output
-    return {f["name"] for f in json.loads(result.output)["findings"]}
+    return json.loads(result.output)
+
+
+def found(report: dict) -> set[str]:
+    return {f["name"] for f in report["findings"]}
 
 
 def cases(fixes: slice) -> list:
@@ -150,14 +154,23 @@ def test_every_builtin_lab_names_the_finding_its_broken_file_shows():
 
 @pytest.mark.parametrize("lab_id, file, expected", cases(slice(0, 1)))
 def test_broken_file_shows_its_finding_and_a_fix_does_not(mllab, lab_id, file, expected):
-    assert (RELEVANT[lab_id] in diagnosed(mllab, lab_id, file)) is expected
+    report = diagnosed(mllab, lab_id, file)
+    assert (RELEVANT[lab_id] in found(report)) is expected
+    if "samples" in labs.get(lab_id).curves:  # the same run's samples over training
+        history = report["samples_over_training"]
+        assert len(history) >= 5 and history[0]["step"] == 0
+        reached = [len(snapshot["modes_reached"]) for snapshot in history]
+        if expected:  # collapsed all along: never 6 of the 8 stands at once
+            assert max(reached) < 6, history
+        else:  # spread over the stands by the end of training
+            assert min(reached[-2:]) >= 6, history
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lab_id, file, expected",
                          [c for c in cases(slice(1, None)) if not c.id.endswith("-broken")])
 def test_no_reference_fix_shows_the_broken_file_finding(mllab, lab_id, file, expected):
-    assert (RELEVANT[lab_id] in diagnosed(mllab, lab_id, file)) is expected
+    assert (RELEVANT[lab_id] in found(diagnosed(mllab, lab_id, file))) is expected
 
 
 # ---------------------------------------------------------------- learner text and failures

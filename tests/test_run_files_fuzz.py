@@ -177,3 +177,41 @@ def test_an_out_folder_of_many_files_is_refused_without_reading_them(tmp_path):
     with pytest.raises(InvalidOutput, match="more than"):
         read_outputs(out, None)
     assert list(read_outputs(out, ("pred",))) == ["pred"]  # named outputs: opened by name
+
+
+# ---------------------------------------------------------------- the traced run's trace.json
+
+finite_or_not = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-2**70, 2**70)
+snapshot_rows = st.lists(
+    st.lists(finite_or_not, min_size=2, max_size=2) | json_values, max_size=40)
+snapshots = st.lists(
+    st.tuples(st.integers(-5, 2**60) | json_values, snapshot_rows).map(list) | json_values,
+    max_size=40)
+
+
+@settings(FAST, max_examples=60)
+@given(samples=snapshots | json_values,
+       rest=st.dictionaries(st.sampled_from(["losses", "loss_optimizers", "grad_norms",
+                                             "n_classes", "relu_zero"]), json_values,
+                            max_size=3))
+def test_any_snapshots_in_a_trace_give_bounded_finite_points_or_none(samples, rest):
+    """The traced run's samples over training (``observe._traced``): whatever the child
+    wrote, at most MAX_SNAPSHOTS snapshots at increasing steps, each of finite (n, 2)
+    positions; and the curves and finding made from them never raise."""
+    from mllab.graders import curves as c
+    from mllab.graders.diagnose import diagnose
+    from mllab.graders.observe import MAX_SNAPSHOTS, SNAPSHOT_POINTS, _traced
+
+    record = _traced({**rest, "samples": samples})
+    assert len(record.snapshots) <= MAX_SNAPSHOTS
+    steps = [step for step, _ in record.snapshots]
+    assert steps == sorted(set(steps)) and all(isinstance(s, int) and s >= 0 for s in steps)
+    for _, points in record.snapshots:
+        assert points.ndim == 2 and points.shape[1] == 2 and 1 <= len(points) <= SNAPSHOT_POINTS
+        assert np.isfinite(points).all()
+    record.mode_centres = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    record.mode_radius = 0.3
+    record.modes = (np.array([0.5, 0.5]), np.array([1.0, 0.0]))
+    made = c.samples(record)
+    assert made is None or len(made) == 1 + min(len(record.snapshots), 3)
+    diagnose(record)  # the finding that quotes the snapshots says nothing odd, or nothing

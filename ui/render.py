@@ -400,6 +400,9 @@ def curves(console: Console, found, png=None, problem: str | None = None) -> Non
     console.print(Text("curves", style="bold"))
     width = max(16, min(60, console.width - 30))
     for curve in found:
+        if curve.points:  # a scatter has no one-line plot: what it shows, in words
+            console.print(labelled(f"  {curve.title}:", inert(curve.note, 200, 1), "default"))
+            continue
         for name, x, y in curve.series:
             label = curve.title if len(curve.series) == 1 else f"{curve.title}, {inert(name, 40, 1)}"
             if len(y) == 1:
@@ -423,6 +426,8 @@ def curves(console: Console, found, png=None, problem: str | None = None) -> Non
                                                f"{curve.y_label} {y:.3g}", style="dim"), "dim"))
         if curve.note:
             console.print(labelled("   ", Text(inert(curve.note, 400, 2), style="dim"), "dim"))
+        if curve.said:
+            console.print(labelled("   ", Text(inert(curve.said, 1000, 4), style="dim"), "dim"))
     if png is not None:
         console.print(Text(f"  plot: {png}", style="dim"), soft_wrap=True)  # a path to copy
     elif problem:
