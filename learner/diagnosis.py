@@ -71,15 +71,16 @@ def show_record(lab, path: Path, ws, record, png: Path | None = None) -> None:
     render.curves(console, found, png, problem)
 
 
-def noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0) -> None:
+def noticed_after(lab, path: Path, ws, device: str, why: str, seed: int = 0,
+                  quiet: bool = False) -> None:
     """The "what we noticed" section and the curves at the end of ``run`` or a failing
-    ``submit``: a second, traced run; advisory, so a failure of it is one warning, never
-    the exit code."""
+    ``submit``: a second, traced run (no live line while it runs if ``quiet``); advisory,
+    so a failure of it is one warning, never the exit code."""
     from mllab.graders.observe import ObserveError
 
     say(f"\n{why}; `mllab diagnose {lab.id}` repeats it", style="dim")
     try:
-        show_record(lab, path, ws, diagnosis(lab, path, device, seed=seed))
+        show_record(lab, path, ws, diagnosis(lab, path, device, quiet=quiet, seed=seed))
     except ObserveError as exc:
         warn(f"nothing to diagnose: the traced run stopped: {exc}")
 

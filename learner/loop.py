@@ -35,7 +35,7 @@ def submit(lab, ws: Workspace, file: str | None, device: str, timeout: float | N
         noticed_after(lab, path, ws, resolve_device(device), "the grade failed, so we traced "
                       "one more run of your functions on the training data of its worst seed "
                       f"(seed {number}/{len(result.runs)}, data seed {seed}; not part of the "
-                      "grade)", seed=seed)
+                      "grade)", seed=seed, quiet=quiet)
     return result.exit_code
 
 

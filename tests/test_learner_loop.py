@@ -106,6 +106,8 @@ def test_submit_prints_each_grading_step_off_a_terminal_unless_quiet(mllab):
     assert steps and steps[0].startswith("grading tiny_lab.py: seed 1/")
     quiet = mllab("submit", "tiny_lab", "--quiet")
     assert "grading tiny_lab.py:" not in quiet.output and "verdict: fail" in quiet.output
+    # the traced run after a fail is quiet too: its findings, not its steps
+    assert "diagnosing tiny_lab.py:" not in quiet.output and "what we noticed" in quiet.output
 
 
 def test_submit_shows_the_training_step_and_loss_and_each_seeds_key_metric(mllab):
