@@ -94,7 +94,7 @@ def grade_class(lab, folder: str, options: ClassOptions = ClassOptions()) -> int
                                "report": r.to_dict()} for who, r in reports.items()}},
             indent=2))
     else:
-        console.print(render.class_table(lab, reports))
+        console.print(render.class_table(lab, reports, console.width))
         render.class_summary(console, lab, summary)
         console.print(f"gradebook: {plan.out / GRADEBOOK}; per student: "
                       f"{plan.out}/<student>/{RESULTS}", markup=False, highlight=False,

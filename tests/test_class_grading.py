@@ -706,3 +706,34 @@ def test_unchanged_means_whitespace_aside_and_nothing_else():
         assert not same_as_starter(b"\n".join(changed), starter)
 
     check()
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_class_table_keeps_names_and_scores_whole_at_any_width(width):
+    """At 80 columns imbalanced_fraud's four metrics once squeezed the student column to
+    nothing; columns that do not fit are left out and named, never squeezed or cut."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from mllab.graders.report import CheckResult, Report
+    from mllab.ui import render
+
+    lab = labs.get("imbalanced_fraud")
+    checks = tuple(CheckResult(t.metric, t.label, "x", (0.5,), 0.123456, True, 0, 0.0, "")
+                   for t in lab.targets)
+    reports = {name: Report(lab=lab.id, file="f.py", verdict="pass", reason="all checks met " * 3,
+                            hint="", mode="local", isolation="", seconds=14.3, checks=checks)
+               for name in ("alice", "a_rather_long_student_name_x")}
+    out = StringIO()
+    console = Console(file=out, width=width)
+    console.print(render.class_table(lab, reports, console.width))
+    text = out.getvalue()
+    assert max(map(len, text.splitlines())) <= width
+    assert " alice " in text and "a_rather_long_st" in text and f"{lab.points:g}/{lab.points:g}" in text
+    shown = [t.metric for t in lab.targets if f" {t.metric} " in text]
+    assert shown == [t.metric for t in lab.targets][:len(shown)]  # metrics left out from the right
+    if len(shown) < len(lab.targets) or "reason" not in text:
+        assert "not shown at this width" in text
+    if width >= 160:
+        assert len(shown) == len(lab.targets) and "all checks met" in text

@@ -308,30 +308,55 @@ def margin_table(margins) -> Table:
     return table
 
 
-def class_table(lab: Lab, reports: dict) -> Table:
-    """One row per student: verdict, score, the gating metrics' medians, reason."""
+def class_table(lab: Lab, reports: dict, width: int = 200) -> Table:
+    """One row per student: name, verdict, score, seconds, then as many of the gating
+    metrics' medians as fit in ``width`` columns, and the reason where room is left; what
+    does not fit is named in the caption (the gradebook CSV has every column)."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     from mllab.graders.gradebook import metric_columns, printable, score, shown_verdict
     from mllab.graders.report import counted
 
     mode = next(iter(reports.values())).mode
-    table = Table(title=f"{lab.id}: {counted(len(reports), 'submission')}, {mode} grading")
-    table.add_column("student", overflow="fold")
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("score", no_wrap=True)  # a score cut to `100/1…` reads wrong
-    for column in metric_columns(lab):
-        table.add_column(column, no_wrap=True)
-    table.add_column("reason", ratio=1)
-    table.add_column("seconds", no_wrap=True, justify="right")
+    rows = []
     for student, result in reports.items():
         medians = {check.metric: f"{check.median:.3g}" for check in result.checks}
         earned = score(lab, result)
+        rows.append({"student": printable(student), "verdict": shown_verdict(result),
+                     "score": "regrade" if earned is None else f"{earned:g}/{lab.points:g}",
+                     "seconds": f"{result.seconds:.1f}", "reason": printable(result.reason),
+                     **{metric: medians.get(metric, "-") for metric in metric_columns(lab)}})
+
+    def wide(column: str, cap: int = 1_000) -> int:  # its width in the table, borders included
+        return min(cap, max(cell_len(column), *(cell_len(row[column]) for row in rows))) + 3
+
+    # Names and verdicts whole (a name may wrap past 16 characters), then each metric while
+    # it fits, then the reason if 24 columns are left for it: never a column squeezed to
+    # nothing, never a score cut to `100/1…`.
+    room = width - 1 - wide("student", 16) - sum(map(wide, ("verdict", "score", "seconds")))
+    metrics = []
+    for metric in metric_columns(lab):
+        if wide(metric) > room:
+            break
+        metrics.append(metric)
+        room -= wide(metric)
+    reason = room >= 24 + 3
+    left_out = [m for m in metric_columns(lab) if m not in metrics] + ([] if reason else ["reason"])
+    table = Table(title=f"{lab.id}: {counted(len(reports), 'submission')}, {mode} grading",
+                  caption=(f"not shown at this width: {', '.join(left_out)} (in the gradebook)"
+                           if left_out else None))
+    table.add_column("student", overflow="fold", min_width=min(16, wide("student") - 3))
+    for column in ("verdict", "score", *metrics):
+        table.add_column(column, no_wrap=True)
+    if reason:
+        table.add_column("reason", ratio=1)
+    table.add_column("seconds", no_wrap=True, justify="right")
+    for row in rows:
         # Names and reasons come from students: Text is never read as markup.
-        table.add_row(Text(printable(student)), _verdict(shown_verdict(result)),
-                      "regrade" if earned is None else f"{earned:g}/{lab.points:g}",
-                      *(medians.get(metric, "-") for metric in metric_columns(lab)),
-                      Text(printable(result.reason)), f"{result.seconds:.1f}")
+        table.add_row(Text(row["student"]), _verdict(row["verdict"]), row["score"],
+                      *(row[m] for m in metrics), *([Text(row["reason"])] if reason else []),
+                      row["seconds"])
     return table
 
 
