@@ -66,6 +66,7 @@ EVAL_ROWS = 5_000  # AUC moves by about +-0.01 between draws of this size
 PAIRS_EACH = 12  # moved markets and unmoved ones in the monitor's run (a third of the moved: mix)
 PAIR_ROWS = 1_500  # quotes in each table of a pair
 REFERENCE_DAYS = 60  # a pair's reference window, just before its live month
+SEEN_ROWS = 2_000  # quotes of the history scored again, for ``mllab diagnose`` only
 KINDS = ("centre", "spread", "mix")  # how a market's quotes can change
 
 
@@ -75,8 +76,9 @@ class Truth(NamedTuple):
     bought: np.ndarray  # outcomes of the live month's quotes
     probability: np.ndarray  # the chance each was bought with
     reference: np.ndarray  # the reference model's P(bought) for each
+    seen_bought: np.ndarray  # outcomes of the SEEN_ROWS history quotes scored again
     drifted: np.ndarray  # per monitored pair, in the order given: did its market move?
-    names: tuple  # (scores output name, drift output name)
+    names: tuple  # (scores output name, drift output name, seen-quotes output name)
 
 
 def pair(market, seed) -> tuple:
@@ -100,13 +102,16 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
                 for i in range(PAIRS_EACH, 2 * PAIRS_EACH)]
     order = rng.permutation(len(markets))
     pairs = [pair(markets[i], [eval_seed, train_seed, 100 + int(i)]) for i in order]
-    names = tuple(f"r{rng.integers(2**40):x}" for _ in range(2))
+    names = tuple(f"r{rng.integers(2**40):x}" for _ in range(3))
+    seen = history.iloc[np.sort(rng.choice(len(history), SEEN_ROWS, replace=False))]
     truth = Truth(bought=month[TARGET].to_numpy(), probability=month["probability"].to_numpy(),
                   reference=reference_scores(history, month, market.change_day),
+                  seen_bought=seen[TARGET].to_numpy(),
                   drifted=np.array([markets[i].drifted for i in order]), names=names)
     return Split(truth=truth, stages=(
         Stage("model", {"train": history, "eval": month.drop(columns=[TARGET, "probability"]),
-                        "name": names[0]}, outputs=(names[0],)),
+                        "name": names[0], "seen": seen.drop(columns=TARGET),
+                        "seen_name": names[2]}, outputs=(names[0], names[2])),
         Stage("monitor", {"pairs": pairs, "name": names[1]}, outputs=(names[1],),
               entry="drift_checks"),
     ))
@@ -133,7 +138,7 @@ def separation(statistic: np.ndarray, drifted: np.ndarray) -> float:
 
 def measure(outputs, truth: Truth) -> dict[str, float]:
     """Live AUC against the market's ceiling; how well the drift statistic separates."""
-    scores_name, drift_name = truth.names
+    scores_name, drift_name, _ = truth.names
     scores = outputs.array(scores_name, len(truth.bought), what="predict()")
     statistic = outputs.array(drift_name, len(truth.drifted), what="drift_score()")
     live = roc_auc_score(truth.bought, scores)
@@ -145,6 +150,11 @@ def measure(outputs, truth: Truth) -> dict[str, float]:
 
 
 def evidence(outputs, split: Split) -> dict:
-    """For ``mllab diagnose``: the live month's ranking (a ROC curve)."""
+    """For ``mllab diagnose``: AUC on quotes of the history it learned from and on the month
+    after it, and the month's ranking (a ROC curve)."""
     truth = split.truth
-    return {"scored": (outputs.array(truth.names[0], len(truth.bought)), truth.bought)}
+    scores = outputs.array(truth.names[0], len(truth.bought))
+    seen = outputs.array(truth.names[2], len(truth.seen_bought))
+    return {"train_score": float(roc_auc_score(truth.seen_bought, seen)),
+            "fresh_score": float(roc_auc_score(truth.bought, scores)),
+            "scored": (scores, truth.bought)}

@@ -13,10 +13,15 @@ import math
 import numpy as np
 
 
-def harness(submission, train, eval, device: str, seed: int, name: str = "scores") -> dict:
-    """Train on the history ``train``; return P(bought) for each quote of ``eval``."""
+def harness(submission, train, eval, device: str, seed: int, name: str = "scores",
+            seen=None, seen_name: str = "seen") -> dict:
+    """Train on the history ``train``; return P(bought) for each quote of ``eval`` (and,
+    for ``mllab diagnose``, of ``seen``: quotes of the history it was trained on)."""
     model = submission.call("train", train, submission.call("Config"))
-    return {name: submission.call("predict", model, eval.copy())}
+    scores = {name: submission.call("predict", model, eval.copy())}
+    if seen is not None:
+        scores[seen_name] = submission.call("predict", model, seen.copy())
+    return scores
 
 
 def drift_checks(submission, pairs, device: str, seed: int, name: str = "drift") -> dict:
