@@ -5,9 +5,9 @@ sandbox with the submission and never sees whether a quote it scores was bought.
 
 Each grading draws its own market (``mllab.datasets.quotes.world``) from both seeds:
 on a change day 40 to 90 days before the history ends, one column's distribution
-moves (its centre, its spread, or the channel mix) and two drivers of buying
-reverse their effect. Which column, which way, how far and which drivers are the
-world's, so no fixed answer is right twice. Every seed takes two fresh runs:
+moves (its centre, its spread, or the channel mix), two or three drivers of buying
+reverse their effect and the channels trade theirs. Which column, which way, how
+far, when and which drivers are the world's, so no fixed answer is right twice. Every seed takes two fresh runs:
 
 - ``model``: ``train()`` on the history, ``predict()`` on the month after it (all in
   the new regime). The ranking is scored against a *reference model* fitted here, in
@@ -20,8 +20,9 @@ world's, so no fixed answer is right twice. Every seed takes two fresh runs:
 - ``monitor``: ``drift_score()`` on PAIRS_EACH pairs of quote tables from markets that
   moved and as many from markets that did not (``world(..., drifted=False)``), mixed in
   one shuffled order; the moved markets show every kind of change (a column's
-  centre, its spread, the channel mix). Every pair has the same calendar (a reference quarter, then
-  the month after it), the same sizes and columns, and no labels; one of the moved
+  centre, its spread, the channel mix). Every pair has the same calendar (two
+  reference months, then the month after them), the same sizes and columns, and no
+  labels; one of the moved
   markets is this grading's own. Only the order of the statistics counts
   (``drift_separation``: the share of (moved, unmoved) pairs that the statistic puts
   the right way round), so PSI, KS, a domain classifier's AUC or a p-value turned
@@ -40,7 +41,10 @@ What each check stops:
 Not ruled out: a drift check that is honest on these kinds of change (a column's
 centre or spread, the channel mix) but blind to others (a change in how two columns
 move together); the monitor's alarm threshold (only the order of the statistics is
-graded); a model that detects the change in some way the debrief does not list.
+graded); a monitor that ignores the reference table and tests the live one
+against the old market's distribution copied from the generator (every market
+starts from the same one: a second, differently distributed set of old markets
+would close this).
 """
 
 from __future__ import annotations
