@@ -1,12 +1,13 @@
 """Fix: let the trees see when each quote was given; monitor with a domain classifier.
 
-The day of each quote becomes a feature. Gradient-boosted trees split on it
-where the market changed, and every quote scored later falls on the latest side
-of each split: the model answers with what it learned from the recent months.
-The model is validated on the last 10% of the quotes in time, and early stopping
-is off: its random tenth would hold out old quotes with the new. Drift is the
-cross-validated AUC of a logistic regression told to tell reference quotes from live ones (0.5: it cannot; the channel one-hot encoded,
-squares of the standardised numbers added so that a change of spread shows).
+The day of each quote becomes a feature. Gradient-boosted trees split on it where
+the market changed, and every quote scored later falls on the latest side of each
+split: the model answers with what it learned from the recent months. The model is
+validated on the last 10% of the quotes in time, and early stopping is off: its
+random tenth would hold out old quotes with the new. Drift is the cross-validated
+AUC of a logistic regression told to tell reference quotes from live ones (0.5: it
+cannot; the channel one-hot encoded, squares of the standardised numbers added so
+that a change of spread shows).
 """
 
 import numpy as np
