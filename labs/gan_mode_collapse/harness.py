@@ -27,7 +27,7 @@ def sample_with(submission, weights, shapes, latents, device: str, seed: int) ->
     cfg = submission.call("Config")
     size = getattr(cfg, "latent_dim", None)
     if not isinstance(size, int) or not 2 <= size <= latents.shape[1]:
-        # one coordinate cannot be told from a lookup along a line (grading.py: whole_latent)
+        # one coordinate cannot be told from a lookup along a line (the whole_latent check)
         raise SubmissionError("invalid-output", f"Config().latent_dim is {size!r}, not a whole "
                               f"number from 2 to {latents.shape[1]}",
                               "Keep Config.latent_dim (2 or more): the grader draws latents of "
