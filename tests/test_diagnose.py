@@ -116,6 +116,7 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "overfitting": "training score far above fresh data",
     "timeseries_cv": "validation score not borne out",
     "gan_mode_collapse": "modes missing from the samples",
+    "resample_before_split": "validation score suspiciously high",
 }
 
 
