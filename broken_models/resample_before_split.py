@@ -4,9 +4,9 @@ About 2% of the shop's card payments turn out to be fraud (chargebacks, weeks
 later). The team scores every payment so that the riskiest go to manual review.
 Fraud being rare, they balance the classes first: every fraud is copied until
 there are as many frauds as legitimate payments, as the imbalanced-learning
-guides recommend. The model validated at an AUPRC of 0.97 and went live on that
+guides recommend. The model validated at an AUPRC of 0.98 and went live on that
 number. On the payments it has scored since, once the chargebacks came in, its
-AUPRC was less than half that, and nobody changed the code.
+AUPRC was about 0.6, and nobody changed the code.
 
 Goal: a fraud scorer that ranks the payments it meets in production well, and an
 estimate of its production AUPRC the team can trust before launch (see `mllab show
