@@ -60,7 +60,8 @@ def _risk_cutoff(fraud_rate: float, risk_cap: float) -> float:
         # so imbalanced_fraud's calibration) bit for bit what it was before the knobs existed.
         return _RISK_CUTOFF
     if not 0 < fraud_rate < risk_cap:
-        raise ValueError(f"fraud_rate must lie between 0 and risk_cap ({risk_cap}), not {fraud_rate}")
+        raise ValueError(f"fraud_rate must lie between 0 and risk_cap ({risk_cap}), "
+                         f"not {fraud_rate}")
     z = np.linspace(-9.0, 9.0, 6001)
     weights = norm.pdf(z) / norm.pdf(z).sum()
     small = norm.cdf((np.log(5.0) - _AMOUNT_LOG_MEAN) / _AMOUNT_LOG_SD)  # P(amount < 5)

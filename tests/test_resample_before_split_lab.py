@@ -35,7 +35,8 @@ def test_no_single_estimate_is_right_in_both_worlds(eval_seed):
     split = GRADING.make_split(11, eval_seed)
     main, murky = split.stages
     assert main.inputs["eval"].equals(murky.inputs["eval"])  # the same payments are scored
-    assert main.inputs["train"].drop(columns="Class").equals(murky.inputs["train"].drop(columns="Class"))
+    features = [column for column in main.inputs["train"] if column != "Class"]
+    assert main.inputs["train"][features].equals(murky.inputs["train"][features])
     for run in GRADING.RUNS:  # the same base rate: only how clean the labels are differs
         assert 0.015 < split.truth.fraud[run].mean() < 0.025
     best = {run: average_precision_score(split.truth.fraud[run], split.truth.risk[run])

@@ -27,8 +27,9 @@ Checks, and what each stops:
 Not ruled out: an estimate that is optimistic by less than the tolerance (an
 in-sample AUPRC of a model too simple to overfit, such as a logistic regression on
 these 30 columns, was at most 0.05 from the fresh AUPRC on three seed pairs, and
-passes: for such a model it is a fair number, if a noisier one than validation); a submission that learns the clarity of the world from
-its training rows in some other way than validating is measuring it, and is fine.
+passes: for such a model it is a fair number, if a noisier one than validation); a
+submission that learns the clarity of the world from its training rows in some other
+way than validating is measuring it, and is fine.
 """
 
 from __future__ import annotations
