@@ -15,8 +15,11 @@ from a world's own labelled transactions ranks its fraud well.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 COMPONENTS = [f"V{i}" for i in range(1, 29)]
 FEATURES = ["Time"] + COMPONENTS + ["Amount"]
@@ -29,6 +32,8 @@ _RISK_CAP = 0.4  # the highest fraud probability any transaction has
 _RISK_CUTOFF = 2.814  # risk score (in standard deviations) where fraud becomes likely: 0.172%
 _RISK_SHARPNESS = 6.0
 _CARD_TESTING_RISK = 0.35  # extra risk of a charge under 5 (stolen cards are tried on those)
+_AMOUNT_LOG_MEAN, _AMOUNT_LOG_SD = 3.2, 1.4
+BASE_RATE = 0.00172
 
 
 def risk_weights(world: int | None = None) -> dict[str, float]:
@@ -46,14 +51,42 @@ def risk_weights(world: int | None = None) -> dict[str, float]:
     return {str(name): float(sign * size) for name, sign, size in zip(chosen, signs, sizes)}
 
 
-def fraud_probability(frame: pd.DataFrame, world: int | None = None) -> np.ndarray:
+@lru_cache(maxsize=64)
+def _risk_cutoff(fraud_rate: float, risk_cap: float) -> float:
+    """The cutoff at which the expected share of fraud is ``fraud_rate`` (the risk score
+    is a standard normal, plus the card-testing bump on the charges under 5)."""
+    if (fraud_rate, risk_cap) == (BASE_RATE, _RISK_CAP):
+        # The bisection gives 2.8138 here; the rounded constant keeps the default data (and
+        # so imbalanced_fraud's calibration) bit for bit what it was before the knobs existed.
+        return _RISK_CUTOFF
+    if not 0 < fraud_rate < risk_cap:
+        raise ValueError(f"fraud_rate must lie between 0 and risk_cap ({risk_cap}), "
+                         f"not {fraud_rate}")
+    z = np.linspace(-9.0, 9.0, 6001)
+    weights = norm.pdf(z) / norm.pdf(z).sum()
+    small = norm.cdf((np.log(5.0) - _AMOUNT_LOG_MEAN) / _AMOUNT_LOG_SD)  # P(amount < 5)
+
+    def rate(cutoff: float) -> float:
+        p = lambda risk: risk_cap / (1.0 + np.exp(-_RISK_SHARPNESS * (risk - cutoff)))  # noqa: E731
+        return float((1 - small) * p(z) @ weights + small * p(z + _CARD_TESTING_RISK) @ weights)
+
+    low, high = -10.0, 10.0
+    for _ in range(60):  # bisection: rate() falls as the cutoff rises
+        middle = (low + high) / 2
+        low, high = (middle, high) if rate(middle) > fraud_rate else (low, middle)
+    return (low + high) / 2
+
+
+def fraud_probability(frame: pd.DataFrame, world: int | None = None, *,
+                      fraud_rate: float = BASE_RATE, risk_cap: float = _RISK_CAP) -> np.ndarray:
     """Return the true P(fraud | features) the generator samples labels from in ``world``."""
     named = risk_weights(world)
     weights = np.array(list(named.values()))
     z = frame[list(named)].to_numpy() / np.array([_scale(name) for name in named])
     risk = z @ weights / np.linalg.norm(weights)
     risk = risk + _CARD_TESTING_RISK * (frame["Amount"].to_numpy() < 5.0)
-    return _RISK_CAP / (1.0 + np.exp(-_RISK_SHARPNESS * (risk - _RISK_CUTOFF)))
+    cutoff = _risk_cutoff(float(fraud_rate), float(risk_cap))
+    return risk_cap / (1.0 + np.exp(-_RISK_SHARPNESS * (risk - cutoff)))
 
 
 def _scale(name: str) -> float:
@@ -62,13 +95,15 @@ def _scale(name: str) -> float:
     return float(2.0 * 0.93 ** (index - 1))
 
 
-def transactions(n_rows: int, seed: int, world: int | None = None) -> pd.DataFrame:
+def transactions(n_rows: int, seed: int, world: int | None = None, *,
+                 fraud_rate: float = BASE_RATE, risk_cap: float = _RISK_CAP) -> pd.DataFrame:
     """Return ``n_rows`` transactions of ``world`` with a ``Class`` label (1 = fraud)."""
     rng = np.random.default_rng(seed)
     scales = np.array([_scale(name) for name in COMPONENTS])
     frame = pd.DataFrame(rng.standard_normal((n_rows, len(COMPONENTS))) * scales,
                          columns=COMPONENTS)
     frame.insert(0, "Time", np.sort(rng.uniform(0, 172_800, n_rows)).round())
-    frame["Amount"] = np.round(np.exp(rng.normal(3.2, 1.4, n_rows)), 2)
-    frame[TARGET] = (rng.random(n_rows) < fraud_probability(frame, world)).astype(np.int64)
+    frame["Amount"] = np.round(np.exp(rng.normal(_AMOUNT_LOG_MEAN, _AMOUNT_LOG_SD, n_rows)), 2)
+    risk = fraud_probability(frame, world, fraud_rate=fraud_rate, risk_cap=risk_cap)
+    frame[TARGET] = (rng.random(n_rows) < risk).astype(np.int64)
     return frame

@@ -117,6 +117,7 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "timeseries_cv": "validation score not borne out",
     "gan_mode_collapse": "modes missing from the samples",
     "production_drift": "training score far above fresh data",
+    "resample_before_split": "validation score suspiciously high",
 }
 
 
