@@ -18,8 +18,9 @@ the table itself:
   the team's audit included;
 - ``accuracy`` against the desk's hand inspection of fresh parcels stops a model that
   still learns the vendor's misses, whatever its family or weighting; and a rule or a
-  model fitted on data regenerated from the team's world (``world=None``) scores near
-  chance on a drawn world.
+  model fitted on data regenerated from the team's world (``world=None``) is wrong on a
+  drawn world (the copied rule: accuracy 0.32-0.76, precision 0.15-0.55 over the
+  calibration's 20 worlds).
 
 Not ruled out: a learner who finds the wrong labels and then still trains on them
 passes the suspect checks and fails only on accuracy (as it should); a model whose

@@ -4,9 +4,10 @@ The team's first idea: the model is too weak. Boosting fits the table better, an
 it fits the vendor's misses better too; no label is flagged.
 """
 
+from dataclasses import dataclass
+
 from mllab.broken_models.noisy_labels import *  # noqa: F403 - the team's code, unchanged
 from mllab.broken_models.noisy_labels import Config as _TeamConfig
-from dataclasses import dataclass
 
 
 @dataclass
