@@ -22,6 +22,9 @@ SUSPICIOUS_SCORE = 0.95
 OPTIMISM_GAP = 0.10  # own validation estimate above the score on fresh data
 RARE_CLASS = 0.05  # minority share of the training labels
 MISSED_MINORITY = 0.20  # recall on the minority class below this, while accuracy looks fine
+LABEL_SHIFT = 0.10  # a class's share in the training labels and in the decisions, both this
+# far from its share in the fresh data's truth (deepchecks' train-test label drift, read as
+# a difference of shares)
 UNSTABLE = 0.01  # share of repeated predictions that changed
 DRIFT_PSI = 0.25  # "major shift" in the usual PSI reading
 DUPLICATES = 0.01  # share of validation rows also in training
@@ -234,6 +237,30 @@ def hidden_imbalance(record: RunRecord) -> Finding | None:
                    "that never flags anything")
 
 
+def labels_unlike_fresh_data(record: RunRecord) -> Finding | None:
+    """The model reproduces a class balance its training labels have and fresh data does not:
+    the labels it learned from disagree with the truth it is judged by."""
+    if record.train_labels is None or record.decisions is None or record.decision_truth is None:
+        return None
+    labels, truth = np.asarray(record.train_labels), np.asarray(record.decision_truth)
+    decided = np.asarray(record.decisions)
+    if len(decided) != len(truth) or not len(labels) or not len(truth):
+        return None
+    for value in np.unique(truth):
+        labelled, real = float(np.mean(labels == value)), float(np.mean(truth == value))
+        predicted = float(np.mean(decided == value))
+        if abs(labelled - real) > LABEL_SHIFT and abs(predicted - real) > LABEL_SHIFT \
+                and (labelled - real) * (predicted - real) > 0:
+            return Finding("training labels unlike fresh data",
+                           f"class {value:g} is {labelled:.1%} of the training labels and "
+                           f"{predicted:.1%} of the decisions on fresh data, but {real:.1%} of "
+                           f"that data's truth (heuristic: both more than {LABEL_SHIFT:.0%} apart)",
+                           "the model learned the class balance of its labels, and the truth "
+                           "it is judged by has another: the labels, or the population they "
+                           "describe, differ from what the model meets")
+    return None
+
+
 def unstable_predictions(record: RunRecord) -> Finding | None:
     if record.repeated is None:
         return None
@@ -395,8 +422,8 @@ def missing_modes(record: RunRecord) -> Finding | None:
 
 DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, identical_units, loss_at_chance,
              loss_below_floor, oscillating_loss, suspicious_validation, hidden_imbalance,
-             unstable_predictions, stochastic_at_inference, drift, duplicates,
-             barely_above_baseline, training_far_above_fresh, missing_modes)
+             labels_unlike_fresh_data, unstable_predictions, stochastic_at_inference, drift,
+             duplicates, barely_above_baseline, training_far_above_fresh, missing_modes)
 
 
 def diagnose(record: RunRecord) -> list[Finding]:
@@ -423,6 +450,8 @@ def checked(record: RunRecord) -> list[str]:
         (record.duplicate_units is not None, "identical units within a layer"),
         (record.claimed_score is not None, "the code's own validation score"),
         (record.decisions is not None, "class balance against the decisions' accuracy"),
+        (record.train_labels is not None and record.decisions is not None,
+         "class shares of the training labels and the decisions against fresh data"),
         (record.repeated is not None, "repeated predictions"),
         (record.paths is not None, "drift between two scoring paths"),
         (record.validation_rows is not None, "train/validation duplicates"),

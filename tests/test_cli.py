@@ -48,7 +48,7 @@ def test_show_prints_scenario_targets_and_commands(mllab):
 
 
 def test_unknown_lab_is_a_usage_error_naming_known_labs(mllab):
-    result = mllab("show", "no_such_lab")
+    result = mllab("show", "quux_lab")
     assert result.exit_code == 2
     assert "known labs" in result.output and "imbalanced_fraud" in result.output
 

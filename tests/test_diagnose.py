@@ -48,6 +48,9 @@ PLANTED = {
     "class imbalance hidden by accuracy": RunRecord(
         train_labels=np.r_[np.ones(20), np.zeros(9980)], decisions=np.zeros(10_000),
         decision_truth=np.r_[np.ones(20), np.zeros(9980)]),
+    "training labels unlike fresh data": RunRecord(
+        train_labels=np.r_[np.ones(33), np.zeros(67)], decisions=np.r_[np.ones(30), np.zeros(70)],
+        decision_truth=np.r_[np.ones(50), np.zeros(50)]),
     "predictions change between calls": RunRecord(repeated=(np.arange(100) % 10,
                                                             np.arange(100) % 7)),
     "training-mode layers at prediction time": RunRecord(stochastic_at_inference=["Dropout"]),
@@ -71,6 +74,9 @@ QUIET = [
               decision_truth=np.r_[np.ones(20), np.zeros(9980)]),
     RunRecord(train_labels=np.r_[np.ones(3000), np.zeros(7000)], decisions=np.zeros(100),
               decision_truth=np.r_[np.ones(30), np.zeros(70)]),  # balanced enough
+    RunRecord(train_labels=np.r_[np.ones(33), np.zeros(67)],  # labels off, decisions right
+              decisions=np.r_[np.ones(47), np.zeros(53)],
+              decision_truth=np.r_[np.ones(50), np.zeros(50)]),
     RunRecord(repeated=(np.arange(100) % 10, np.arange(100) % 10)),
     RunRecord(paths=("a", np.linspace(0, 1, 300), "b", np.linspace(0, 1, 300))),
     RunRecord(train_rows=np.arange(200).reshape(100, 2),
@@ -118,6 +124,7 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "gan_mode_collapse": "modes missing from the samples",
     "production_drift": "training score far above fresh data",
     "resample_before_split": "validation score suspiciously high",
+    "noisy_labels": "training labels unlike fresh data",
 }
 
 

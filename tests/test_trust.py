@@ -252,3 +252,7 @@ def test_imbalanced_fraud_tampering_with_the_harness_cannot_change_the_verdict(t
 
 def test_data_leakage_tampering_with_the_harness_cannot_change_the_verdict(tmp_path):
     assert_tampering_changes_nothing("data_leakage", tmp_path, ((0, 7),))
+
+
+def test_noisy_labels_tampering_with_the_harness_cannot_change_the_verdict(tmp_path):
+    assert_tampering_changes_nothing("noisy_labels", tmp_path, ((0, 7),))
