@@ -6,7 +6,7 @@ computed here from the ``RunRecord`` of the traced run that ``mllab diagnose`` m
 
 - ``loss``: the training loss per optimizer step (every scalar ``backward()`` saw);
 - ``gradients``: the first and the last weight matrix's gradient norm per step;
-- ``precision_recall``: precision against recall of the scores on fresh data;
+- ``precision_recall``: precision against recall of the scores on fresh data (or what the lab names in ``scored_on``);
 - ``roc``: true against false positive rate of the scores on fresh data;
 - ``paths``: the two scoring paths' scores of the same rows, sorted by the first;
 - ``fit``: a regression's mean prediction against the mean truth, per tenth of the
@@ -132,7 +132,7 @@ def precision_recall(record: RunRecord) -> Curve | None:
     scores, truth, kept = found
     precision, recall, _ = precision_recall_curve(truth, scores)
     order = np.argsort(recall, kind="stable")
-    curve = Curve("precision-recall on fresh data", "recall", "precision",
+    curve = Curve(f"precision-recall on {record.scored_on}", "recall", "precision",
                   [("scores", *_thinned(recall[order], precision[order]))],
                   note=f"average precision {average_precision_score(truth, scores):.3f}, "
                        f"positives {truth.mean():.2%}")
@@ -155,7 +155,7 @@ def roc(record: RunRecord) -> Curve | None:
     false_positive, true_positive, _ = roc_curve(truth, scores)
     claimed = f"; the code's own estimate said {record.claimed_score[0]} " \
               f"{record.claimed_score[1]:.3f}" if record.claimed_score else ""
-    return Curve("ROC on fresh data", "false positive rate", "true positive rate",
+    return Curve(f"ROC on {record.scored_on}", "false positive rate", "true positive rate",
                  [("scores", *_thinned(false_positive, true_positive))],
                  note=f"AUC {roc_auc_score(truth, scores):.3f} on fresh data{claimed}")
 

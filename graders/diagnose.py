@@ -75,6 +75,7 @@ class RunRecord:
     # training mean or majority class) on the same rows; a perfect score is 1
     fresh_score: float | None = None  # the same metric on fresh data the grader chose
     scored: tuple[np.ndarray, np.ndarray] | None = None  # scores on fresh data, their truth
+    scored_on: str = "fresh data"  # what `scored` scores, for the curve's title (lab-given)
     fitted: list[tuple[str, np.ndarray, np.ndarray]] | None = None  # (rows, truth,
     # predictions) per set of rows of a regression: the training rows, fresh ones
     repeated: tuple[np.ndarray, np.ndarray] | None = None  # the same inputs predicted twice

@@ -80,5 +80,6 @@ def evidence(outputs, split: Split) -> dict:
     suspects = outputs.array("suspects", len(truth.flipped), kind="binary")
     return {"train_labels": split.stages[0].inputs["train"][TARGET].to_numpy(),
             "scored": (suspects, truth.flipped.astype(float)),
+            "scored_on": "the training rows: suspects against the labels really flipped",
             "decisions": outputs.array("pred", len(truth.damaged), kind="binary"),
             "decision_truth": truth.damaged}
