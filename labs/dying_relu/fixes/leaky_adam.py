@@ -30,7 +30,7 @@ def build_model(cfg):
 
 def train(features, activities, cfg):
     model = build_model(cfg)
-    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     data = TensorDataset(torch.as_tensor(features), torch.as_tensor(activities))
     model.train()
     for epoch in range(cfg.epochs):

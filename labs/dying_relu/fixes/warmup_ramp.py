@@ -2,7 +2,7 @@
 
 get_lr() divided the other way round: its first step ran at 100x cfg.lr (5.0), a
 step that pushes most units' pre-activations below zero for every window, where
-a ReLU's gradient is zero and they can never come back. The biases of -1.0 had
+a ReLU's gradient is zero and they can never come back. The biases of -1.5 had
 already put most units at the edge. Now the rate climbs from lr/100 to lr over
 the warm-up, and the units start at zero bias, firing on about half the windows.
 """

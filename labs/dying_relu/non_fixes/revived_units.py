@@ -1,4 +1,4 @@
-"""Non-fix: the warm-up repaired, biases kept at -1.0; after training the silent units are "revived".
+"""Non-fix: the warm-up repaired, biases kept at -1.5; after training the silent units are "revived".
 
 train() finds the units that fire on fewer than 1% of the training windows,
 raises their bias so that they fire on every window, and zeroes their outgoing

@@ -1,6 +1,6 @@
-"""Non-fix: the warm-up repaired, the biases still start at -1.0.
+"""Non-fix: the warm-up repaired, the biases still start at -1.5.
 
-No spike kills units any more, but with biases of -1.0 and non-negative inputs
+No spike kills units any more, but with biases of -1.5 and non-negative inputs
 most units start out firing on almost no window, get almost no gradient, and
 stay silent: the network answers well enough with the rest, while most of its
 hidden layer does nothing.
