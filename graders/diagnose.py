@@ -17,6 +17,7 @@ import numpy as np
 VANISHING_RATIO = 1e-3  # first/last layer gradient norm
 EXPLODING_RATIO = 70.0
 DEAD_RELU = 0.70  # share of zero ReLU outputs
+PROBABILITY_INPUTS = 0.50  # share of classification-loss calls given probabilities
 CHANCE_BAND = 0.05  # loss within 5% of ln(k)
 SUSPICIOUS_SCORE = 0.95
 OPTIMISM_GAP = 0.10  # own validation estimate above the score on fresh data
@@ -51,7 +52,8 @@ class RunRecord:
     ``loss_optimizers`` the number of the optimizer that stepped after each (in the order
     they first stepped; a GAN has two); ``grad_norms``:
     (first layer, last layer) weight-gradient norms per optimizer step; ``n_classes``: the
-    width of the logits a classification loss saw; ``relu_zero``: share of zero ReLU
+    width of the logits a classification loss saw; ``probabilities_to_loss``: share of
+    its calls whose rows were non-negative and summed to one; ``relu_zero``: share of zero ReLU
     outputs while training; ``duplicate_units``: the largest share, over the Linear
     layers, of units whose outputs over a training batch equal another unit's (at the
     layer's last look); ``stochastic_at_inference``: kinds of Dropout/BatchNorm layers
@@ -64,6 +66,7 @@ class RunRecord:
     grad_norms: list[tuple[float, float]] = field(default_factory=list)
     n_classes: int | None = None
     relu_zero: float | None = None
+    probabilities_to_loss: float | None = None
     duplicate_units: float | None = None
     stochastic_at_inference: list[str] = field(default_factory=list)
     train_labels: np.ndarray | None = None
@@ -137,6 +140,16 @@ def dead_relu(record: RunRecord) -> Finding | None:
     return Finding("dying ReLU", f"{record.relu_zero:.0%} of ReLU outputs were zero while "
                    f"training (heuristic: >= {DEAD_RELU:.0%})",
                    "a unit that outputs zero passes no gradient back and stops learning")
+
+
+def probabilities_to_loss(record: RunRecord) -> Finding | None:
+    if record.probabilities_to_loss is None or record.probabilities_to_loss < PROBABILITY_INPUTS:
+        return None
+    return Finding("probabilities fed to a loss on logits",
+                   f"{record.probabilities_to_loss:.0%} of the calls to cross_entropy/nll_loss "
+                   "got rows that were non-negative and summed to 1",
+                   "cross_entropy applies its own (log-)softmax: given probabilities, its loss "
+                   "has a floor above zero and its gradients shrink")
 
 
 def identical_units(record: RunRecord) -> Finding | None:
@@ -421,10 +434,11 @@ def missing_modes(record: RunRecord) -> Finding | None:
                    "sample while most of what it should produce never appears: mode collapse")
 
 
-DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, identical_units, loss_at_chance,
-             loss_below_floor, oscillating_loss, suspicious_validation, hidden_imbalance,
-             labels_unlike_fresh_data, unstable_predictions, stochastic_at_inference, drift,
-             duplicates, barely_above_baseline, training_far_above_fresh, missing_modes)
+DETECTORS = (non_finite_loss, gradient_ratio, dead_relu, probabilities_to_loss, identical_units,
+             loss_at_chance, loss_below_floor, oscillating_loss, suspicious_validation,
+             hidden_imbalance, labels_unlike_fresh_data, unstable_predictions,
+             stochastic_at_inference, drift, duplicates, barely_above_baseline,
+             training_far_above_fresh, missing_modes)
 
 
 def diagnose(record: RunRecord) -> list[Finding]:
@@ -448,6 +462,7 @@ def checked(record: RunRecord) -> list[str]:
                         "layer modes at prediction time"),
         (record.grad_norms, "first/last layer gradient ratio"),
         (record.relu_zero is not None, "dead ReLUs"),
+        (record.probabilities_to_loss is not None, "probabilities given to a classification loss"),
         (record.duplicate_units is not None, "identical units within a layer"),
         (record.claimed_score is not None, "the code's own validation score"),
         (record.decisions is not None, "class balance against the decisions' accuracy"),

@@ -107,6 +107,7 @@ def _traced(trace: dict) -> RunRecord:
 
     classes = trace.get("n_classes")
     relu = trace.get("relu_zero")
+    probabilities = trace.get("probabilities_to_loss")
     tied = trace.get("duplicate_units")
     kinds = trace.get("stochastic_at_inference")
     owners = trace.get("loss_optimizers")
@@ -120,6 +121,8 @@ def _traced(trace: dict) -> RunRecord:
         grad_norms=pairs("grad_norms"),
         n_classes=classes if isinstance(classes, int) and 1 < classes < 100_000 else None,
         relu_zero=relu if isinstance(relu, float) and 0 <= relu <= 1 else None,
+        probabilities_to_loss=probabilities if isinstance(probabilities, float)
+        and 0 <= probabilities <= 1 else None,
         duplicate_units=tied if isinstance(tied, float) and 0 <= tied <= 1 else None,
         stochastic_at_inference=[k for k in kinds[:MAX_EVENTS] if k in STOCHASTIC_KINDS]
         if isinstance(kinds, list) else [])
@@ -169,6 +172,7 @@ class Tracer:
         self.loss_optimizers: list[int] = []
         self.optimizers: dict[int, int] = {}  # id(optimizer) -> its number
         self.n_classes = None
+        self.loss_calls = self.probability_calls = 0  # calls whose rows were probabilities
         self.zeros = self.units = 0
         self.modes: list[tuple[str, int]] = []
         self.duplicates: dict[int, float] = {}  # Linear layer -> share of tied units, last look
@@ -225,6 +229,7 @@ class Tracer:
         def counted(input, *args, **kwargs):
             if getattr(input, "dim", lambda: 0)() >= 2:
                 self.n_classes = int(input.shape[1])
+                self._probabilities(input)
             return loss(input, *args, **kwargs)
         return counted
 
@@ -245,6 +250,20 @@ class Tracer:
                 self.modes.append(("Dropout", self.steps))
             elif isinstance(module, nn.modules.batchnorm._BatchNorm):
                 self.modes.append(("BatchNorm", self.steps))
+
+    def _probabilities(self, input) -> None:
+        """Count a loss call whose rows are non-negative and sum to one: probabilities
+        given to a loss that expects logits (cross_entropy) or log-probabilities (nll_loss)."""
+        import torch
+
+        try:
+            with torch.no_grad():
+                rows = input.detach().float()
+                self.loss_calls += 1
+                self.probability_calls += bool((rows >= 0).all() and
+                                               ((rows.sum(dim=1) - 1).abs() < 1e-3).all())
+        except Exception:  # noqa: BLE001 - advisory: never break the learner's loss
+            return
 
     def _tied_units(self, module, output) -> None:
         """Note the share of ``module``'s output units whose outputs over the batch equal
@@ -284,6 +303,8 @@ class Tracer:
                 "loss_optimizers": self.loss_optimizers, "samples": self.samples,
                 "n_classes": self.n_classes,
                 "relu_zero": self.zeros / self.units if self.units else None,
+                "probabilities_to_loss": (self.probability_calls / self.loss_calls
+                                          if self.loss_calls else None),
                 "duplicate_units": max(self.duplicates.values()) if self.duplicates else None,
                 "stochastic_at_inference": [kind for kind, step in self.modes
                                             if self.steps and step == self.steps]}

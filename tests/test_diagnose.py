@@ -37,6 +37,7 @@ PLANTED = {
     "exploding gradients": RunRecord(grad_norms=[(500.0, 1.0)] * 20),
     "vanishing gradients": RunRecord(grad_norms=[(1e-6, 1.0)] * 20),
     "dying ReLU": RunRecord(relu_zero=0.85),
+    "probabilities fed to a loss on logits": RunRecord(probabilities_to_loss=1.0),
     "identical hidden units": RunRecord(duplicate_units=1.0),
     "loss flat at chance": RunRecord(losses=[(i, math.log(10) + float(RNG.normal(0, 0.01)))
                                              for i in range(200)], n_classes=10),
@@ -68,6 +69,7 @@ QUIET = [
     RunRecord(train_score=0.95, fresh_score=0.89),
     RunRecord(train_score=0.94, baseline_score=-0.001, fresh_score=0.88),
     RunRecord(duplicate_units=0.02),
+    RunRecord(probabilities_to_loss=0.0),
     RunRecord(claimed_score=("AUC", 0.81), fresh_score=0.80, train_score=0.83),
     RunRecord(train_labels=np.r_[np.ones(20), np.zeros(9980)],
               decisions=np.r_[np.ones(15), np.zeros(9985)],
@@ -125,6 +127,8 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "production_drift": "training score far above fresh data",
     "resample_before_split": "validation score suspiciously high",
     "noisy_labels": "training labels unlike fresh data",
+    "softmax_before_ce": "probabilities fed to a loss on logits",
+    "dying_relu": "dying ReLU",
 }
 
 
