@@ -1,14 +1,15 @@
 """Verdict classifier for the shop's product reviews (did the reviewer like it?).
 
 Reviews arrive at the moderation service in batches: whatever came in over the
-last second, from three words to forty-eight. A small transformer encoder reads
+last second, from two words to thirty-two. A small transformer encoder reads
 each review's words and says whether the reviewer liked the product; the
 service shows the verdict beside the review and routes unhappy ones to support.
-Validation accuracy is about 72%, which the team could live with, but support
-reports that the same review gets a different verdict depending on when it is
-sent: alone it says "liked", in a busy second "did not like". About one review
-in eight changes its verdict between two batchings, and the shortest reviews
-most of all.
+The nightly check (the validation reviews in batches of 32) says 77% right,
+which the team could live with, but support reports that the same review gets a
+different verdict depending on when it is sent: alone it says "liked", in a busy
+second "did not like". Sent one at a time, the validation reviews are 71% right,
+and about one review in eight changes its verdict between the two, the short
+ones more often.
 
 Goal: a classifier whose verdict for a review depends on that review only, and
 that is right as often as the reviews allow (see `mllab show
@@ -136,7 +137,7 @@ def main() -> None:
     torch.set_num_threads(1)  # a tiny network: extra CPU threads only add overhead
 
     cfg = Config(seed=args.seed, device=args.device)
-    words, lengths, verdicts = reviews(4000, args.seed)
+    words, lengths, verdicts = reviews(3000, args.seed)
     val_words, val_lengths, val_verdicts = reviews(1000, args.seed + 1)
     print(f"training on {len(words):,} reviews of {lengths.min()} to {lengths.max()} words, "
           f"on {cfg.device}")

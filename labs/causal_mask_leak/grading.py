@@ -79,8 +79,10 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
     shared = rng.integers(1, LENGTH, size=PAIRS)
     logs = np.concatenate([first, continued(first, shared, eval_seed, shop)])
     order, ablated_order = rng.permutation(len(logs)), rng.permutation(len(logs))
+    train = order_logs(TRAIN_LOGS, train_seed, shop)
     truth = {"logs": logs, "shared": shared, "order": order, "ablated_order": ablated_order,
-             "entropy": next_token_entropy(logs, shop)}
+             "entropy": next_token_entropy(logs, shop),
+             "train_floor": float(next_token_entropy(train, shop).mean())}
 
     def ablate(weights: np.ndarray, outputs) -> np.ndarray:
         rows = readable_rows(weights, outputs.raw_array("shapes"))
@@ -91,7 +93,7 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
         return changed
 
     return Split(truth=truth, stages=(
-        Stage("fit", {"train": order_logs(TRAIN_LOGS, train_seed, shop)},
+        Stage("fit", {"train": train},
               outputs=("weights", "shapes")),
         Stage("score", {"weights": Carry("weights"), "shapes": Carry("shapes"),
                         "logs": logs[order]}, outputs=("logits",), entry="score"),
@@ -165,3 +167,9 @@ def measure(outputs, truth: dict) -> dict[str, float]:
         "parameters": float(weights.size),
         "largest_dim": float(max((max(shape) for shape in rows if shape), default=0)),
     }
+
+
+def evidence(outputs, split: Split) -> dict:
+    """For ``mllab diagnose``: the least mean loss any model can reach on the training logs
+    (their exact conditional entropy), beside which the training loss is read."""
+    return {"loss_floor": split.truth["train_floor"]}
