@@ -3,7 +3,7 @@
 ``harness`` trains and returns the network's tensors; ``classify_batches`` (a
 fresh process each time) rebuilds the network with the learner's
 ``build_model(cfg)``, loads the tensors it is given and calls ``predict()`` once
-per batch the grading process composed, each batch cut to the width of its
+per batch the grader composed, each batch cut to the width of its
 longest review (as a data loader pads). Runs beside the learner's code, so
 nothing it computes is trusted: it only calls the learner's functions and checks
 the shape of what they returned.

@@ -6,13 +6,22 @@ kernel on the GPU. Logits are computed under inference_mode.
 """
 
 import torch
+from torch import nn
 from torch.nn import functional as F
 
 from mllab.broken_models.causal_mask_leak import *  # noqa: F403 - the team's code, unchanged
 from mllab.broken_models import causal_mask_leak as _team
 
 
-class SelfAttention(_team.SelfAttention):
+class SelfAttention(nn.Module):
+    """Multi-head causal self-attention: each position reads itself and the tokens before it."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.n_heads = cfg.n_heads
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model)
+
     def forward(self, x):
         b, t, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=2)

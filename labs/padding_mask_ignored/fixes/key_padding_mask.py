@@ -7,13 +7,26 @@ verdict is the same alone or in any batch.
 """
 
 import torch
+from torch import nn
 
 from mllab.broken_models.padding_mask_ignored import *  # noqa: F403 - the team's code, unchanged
 from mllab.broken_models import padding_mask_ignored as _team
-from mllab.broken_models.padding_mask_ignored import PAD
+from mllab.broken_models.padding_mask_ignored import MAX_LENGTH, PAD, VOCAB
 
 
-class ReviewClassifier(_team.ReviewClassifier):
+class ReviewClassifier(nn.Module):
+    """Word and position embeddings, a transformer encoder that skips the padding, the mean
+    over each review's own positions, two logits."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.words = nn.Embedding(VOCAB, cfg.d_model, padding_idx=PAD)
+        self.positions = nn.Embedding(MAX_LENGTH, cfg.d_model)
+        layer = nn.TransformerEncoderLayer(cfg.d_model, cfg.n_heads, 2 * cfg.d_model,
+                                           dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, cfg.n_layers, enable_nested_tensor=False)
+        self.head = nn.Linear(cfg.d_model, 2)
+
     def forward(self, words):
         where = torch.arange(words.shape[1], device=words.device)
         padding = words == PAD
@@ -22,9 +35,4 @@ class ReviewClassifier(_team.ReviewClassifier):
         return self.head((h * real).sum(dim=1) / real.sum(dim=1).clamp(min=1.0))
 
 
-def build_model(cfg):
-    torch.manual_seed(cfg.seed)
-    return ReviewClassifier(cfg).to(cfg.device)
-
-
-_team.build_model = build_model  # train() looks the builder up in the team's module
+_team.ReviewClassifier = ReviewClassifier  # build_model looks the class up in the team's module
