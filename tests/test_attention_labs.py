@@ -98,6 +98,18 @@ def test_a_model_that_reads_the_next_token_is_below_the_floor_and_moves():
     assert metrics["future_leak"] > 0.5  # moves wherever the token after the prefix differs
 
 
+def test_a_causal_mask_buffer_is_not_an_attention_matrix_but_a_frozen_identity_is():
+    grading = labs.get("causal_mask_leak").grading()
+    eye = np.eye(32)
+    rows = [(22, 32), (96, 32), (32, 32), (32, 32), (32, 32)]
+    parts = [np.random.default_rng(0).normal(size=(22, 32)), np.vstack([eye, eye, eye]), eye,
+             np.tril(np.ones((32, 32))), np.triu(np.full((32, 32), -np.inf), 1)]
+    weights = np.concatenate([p.reshape(-1) for p in parts])
+    found = grading.attention_matrices(rows, weights)
+    assert found == [1, 2]  # the stacked and the square identity; both masks left out
+    assert grading.fixed_maps([parts[i] for i in found]) == 2
+
+
 def test_every_scored_log_shares_a_prefix_with_its_pair_and_none_is_a_copy():
     truth = split("causal_mask_leak").truth
     logs, shared = truth["logs"], truth["shared"]

@@ -37,7 +37,9 @@ fresh sandboxed runs, sharing nothing but the arrays named here:
   layer of another width) loses nothing.
 - ``attention_matrices`` (at least one) and ``fixed_attention_matrices`` (none):
   attention-shaped matrices that never learned (close to an identity, a scaled
-  permutation, a constant or rank-one map: ``fixed_maps``).
+  permutation, a constant or rank-one map: ``fixed_maps``). A causal mask kept as a
+  (32, 32) buffer is left out only when it is a triangle (``is_mask``): attention
+  weights frozen at identities are 0/1 too, and count.
 - ``parameters`` (at most 10x the team's 27,930) and ``largest_dim`` (at most
   1,024; training logs: 3,000): no logs or second model carried in the tensors.
 
@@ -103,10 +105,23 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
     ))
 
 
+def is_mask(matrix: np.ndarray) -> bool:
+    """A causal mask kept as a buffer: (32, 32) like the weights when d is the log length,
+    every entry 0, 1 or infinite, its open (or closed) entries a triangle. Only a triangle
+    counts: an identity or a permutation is 0/1 too, and is an attention matrix frozen at
+    a fixed map, not a mask."""
+    if matrix.shape != (LENGTH, LENGTH) or not np.all(np.isin(matrix, (0.0, 1.0))
+                                                      | ~np.isfinite(matrix)):
+        return False
+    nonzero = matrix != 0
+    ones = np.ones((LENGTH, LENGTH), dtype=bool)
+    triangles = [np.tril(ones, k) for k in (-1, 0)] + [np.triu(ones, k) for k in (0, 1)]
+    return any(np.array_equal(nonzero, t) or np.array_equal(~nonzero, t) for t in triangles)
+
+
 def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray) -> list[int]:
     """Indices of the 2-D tensors shaped (j*d, d), j in 1..3, d the token embedding's width,
-    leaving out masks (every entry 0, 1 or infinite: a causal mask kept as a buffer, which
-    is (32, 32) like the weights when d is the log length)."""
+    leaving out causal masks (``is_mask``)."""
     # the width shared by most tensors with a side of VOCAB (the embedding and the head;
     # a table of counts beside them is outvoted)
     widths = Counter(side for shape in rows if len(shape) == 2 and VOCAB in shape
@@ -120,7 +135,7 @@ def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray) -> list
     parts = tensors(weights, rows)
     return [i for i, shape in enumerate(rows)
             if len(shape) == 2 and shape[1] == d and shape[0] in (d, 2 * d, 3 * d)
-            and not np.all(np.isin(parts[i], (0.0, 1.0)) | ~np.isfinite(parts[i]))]
+            and not is_mask(parts[i])]
 
 
 def log_probabilities(outputs, name: str, order: np.ndarray) -> np.ndarray:
