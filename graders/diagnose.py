@@ -33,6 +33,8 @@ UNDERFIT_GAIN = 0.50  # on its training rows, share of the way from a constant g
 TIED_UNITS = 0.50  # share of a layer's units whose outputs copy another unit's
 OVERFIT_DEGRADATION = 0.10  # fresh score this much (relative) below the training score
 MODES_KEPT = 0.75  # share of the data's modes a generator's samples must reach
+FLOOR_SLACK = 0.10  # a training loss this far (absolute, or relative if more) below the
+# data's entropy, where a lab knows it, is a leak (sampling noise is far smaller)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class RunRecord:
     mode_radius: float | None = None  # and how near a sample must be to count for one
     snapshots: list[tuple[int, np.ndarray]] = field(default_factory=list)  # (optimizer step,
     # generated positions) at evenly spaced steps of training (observe.Tracer)
+    loss_floor: float | None = None  # the least mean loss any model can reach on the training
+    # data (its conditional entropy), for a lab whose generator knows it
 
 
 def _loss_values(record: RunRecord) -> np.ndarray:
@@ -181,11 +185,23 @@ def loss_at_chance(record: RunRecord) -> Finding | None:
 def loss_below_floor(record: RunRecord) -> Finding | None:
     values = _loss_values(record)
     finite = values[np.isfinite(values)]
-    if not len(finite) or finite.min() >= -1e-6:
+    if not len(finite):
         return None
-    return Finding("loss below its floor", f"the loss reached {finite.min():.3g}; cross-entropy "
-                   "and squared error cannot be negative",
-                   "the number being minimised is not the loss it is named after")
+    if finite.min() < -1e-6:
+        return Finding("loss below its floor", f"the loss reached {finite.min():.3g}; "
+                       "cross-entropy and squared error cannot be negative",
+                       "the number being minimised is not the loss it is named after")
+    floor = record.loss_floor
+    if floor is None or not math.isfinite(floor) or floor <= 0:
+        return None
+    late = float(finite[-max(1, len(finite) // 5):].mean())
+    if late >= floor - max(FLOOR_SLACK, FLOOR_SLACK * floor):
+        return None
+    return Finding("loss below its floor", f"the training loss ended at {late:.3g} (mean of the "
+                   f"last fifth of the steps); the data's own randomness allows no model less "
+                   f"than {floor:.3g} on average",
+                   "a model that beats the randomness of its data is reading something it will "
+                   "not have when it is used: the answer itself, leaked into its inputs")
 
 
 def oscillating_loss(record: RunRecord) -> Finding | None:

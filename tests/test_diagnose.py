@@ -103,6 +103,14 @@ def test_every_detector_has_a_planted_case():
     assert {f.__name__ for f in d.DETECTORS} and len(PLANTED) >= len(d.DETECTORS)
 
 
+def test_a_training_loss_below_the_datas_entropy_is_a_leak():
+    leaked = RunRecord(losses=falling(start=3.0, end=0.1), loss_floor=1.43)
+    honest = RunRecord(losses=falling(start=3.0, end=1.5), loss_floor=1.43)
+    assert names(leaked) == {"loss below its floor"}
+    assert "1.43" in d.diagnose(leaked)[0].measured
+    assert names(honest) == set()
+
+
 def test_a_detector_that_trips_on_odd_arrays_says_nothing():
     odd = RunRecord(repeated=(np.array(["x"], dtype=object), None), paths=("a", "b", "c", "d"))
     assert d.diagnose(odd) == []
@@ -129,6 +137,8 @@ RELEVANT = {  # the finding the lab's broken file must show, and its fixes must 
     "noisy_labels": "training labels unlike fresh data",
     "softmax_before_ce": "probabilities fed to a loss on logits",
     "dying_relu": "dying ReLU",
+    "causal_mask_leak": "loss below its floor",
+    "padding_mask_ignored": "predictions change between calls",
 }
 
 
