@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from mllab import labs
+
+# A test run started in the background (`nohup ... &`) inherits SIGINT ignored, and so would
+# every mllab process it starts: the Ctrl-C tests need what a terminal gives, the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "submissions"
