@@ -32,14 +32,14 @@ _NOISE = 0.45  # standard deviation of a recording around its cloud's centre
 
 @dataclass(frozen=True)
 class Farm:
-    """Each cloud's centre (24, 16) and the condition it belongs to (24,)."""
+    """Each cloud's centre (32, 16) and the condition it belongs to (32,)."""
 
     centres: np.ndarray
     conditions: np.ndarray
 
 
 def random_farm(world: int) -> Farm:
-    """A farm drawn from ``world``: 24 clouds, three per condition."""
+    """A farm drawn from ``world``: 32 clouds, four per condition."""
     rng = np.random.default_rng([world, 17])
     centres = rng.uniform(-_SPREAD, _SPREAD, size=(N_CONDITIONS * CLOUDS_PER_CONDITION, N_BANDS))
     return Farm(centres, rng.permutation(np.repeat(np.arange(N_CONDITIONS), CLOUDS_PER_CONDITION)))
