@@ -72,3 +72,22 @@ def test_one_check_met_reads_right(tiny_lab):
 
     report = grade(tiny_lab, SUBMISSIONS / "honest.py", Options(isolation="process-group"))
     assert report.reason.startswith("the 1 check met on 2 of 2 seeds"), report.reason
+
+
+def test_markdown_into_a_pipe_keeps_every_list_item_whole():
+    """A debrief's bullets were cut at 80 columns into a pipe (`... the squared n`)."""
+    from mllab import labs
+
+    lab = labs.get("gan_mode_collapse")
+    pipe = Console(width=80, force_terminal=False, soft_wrap=True, record=True)  # as cli.py
+    render.debrief(pipe, lab)
+    render.show_lab(pipe, lab)
+    def words(text):
+        return " ".join(text.replace("*", "").replace("`", "").split())
+
+    printed = words(pipe.export_text())
+    items = [words(block.lstrip("-*# ")) for text in (lab.debrief, lab.scenario)
+             for block in text.replace("\n- ", "\n\n- ").split("\n\n") if block.strip()]
+    assert len(items) > 10
+    for item in items:  # each paragraph and list item printed to its last word
+        assert " ".join(item.split()[-6:]) in printed, item[:60]

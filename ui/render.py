@@ -54,6 +54,15 @@ def _verdict(verdict: str) -> Text:
     return Text(inert(verdict), style=VERDICT_STYLE.get(verdict, "bold yellow"))
 
 
+def markdown(console: Console, text: str) -> None:
+    """``text`` (Markdown) rendered on a terminal; into a pipe or a file, as written: rich
+    crops a list item's lines to the console's width even with ``soft_wrap``."""
+    if console.is_terminal:
+        console.print(Markdown(text))
+    else:
+        console.print(Text(text.rstrip() + "\n"), soft_wrap=True)
+
+
 def labelled(label: str, text: str | Text, style: str = "bold") -> "Labelled":
     """``label text`` with the text wrapped at word boundaries and indented under itself."""
     return Labelled(label, text if isinstance(text, Text) else Text(inert(text, limit=2000)),
@@ -166,14 +175,14 @@ def duration(seconds: float) -> str:
 def show_lab(console: Console, lab: Lab) -> None:
     console.rule(f"[bold]{escape(lab.id)}[/]: {escape(lab.title)}")
     console.print(Text(f"{lab.difficulty} · {', '.join(lab.topics)}\n", style="dim"))
-    console.print(Markdown(lab.scenario))
-    console.print(Markdown("## Commands\n"
+    markdown(console, lab.scenario)
+    markdown(console, "## Commands\n"
                            f"- `mllab start {lab.id}`: copy the broken setup into your workspace\n"
                            f"- `mllab run {lab.id}`: run your copy and watch the symptom\n"
                            f"- `mllab hint {lab.id}`: the next hint\n"
                            f"- `mllab submit {lab.id}`: grade your copy\n"
                            f"- `mllab reset {lab.id}`: start over (your edits are backed up)\n"
-                           f"- `mllab progress`: where you are in the course"))
+                           f"- `mllab progress`: where you are in the course")
 
 
 def hint(number: int, total: int, text: str) -> Table:
@@ -183,7 +192,7 @@ def hint(number: int, total: int, text: str) -> Table:
 
 def debrief(console: Console, lab: Lab) -> None:
     console.rule("[bold green]debrief[/]")
-    console.print(Markdown(lab.debrief))
+    markdown(console, lab.debrief)
 
 
 def solution(console: Console, lab: Lab, only: str | None = None) -> None:
