@@ -323,6 +323,7 @@ def serve(root: str, scratch_mb: int, modules: list[str]) -> None:
         started = os.read(ready, 1) == b"1"
         os.close(ready)
         answer(f"exit {code}" if started else "failed")
+    os._exit(0)  # the grading is over: no interpreter teardown (torch's takes ~0.7 s)
 
 
 def _show_own_traceback(exc: BaseException, path: Path) -> None:
