@@ -84,14 +84,22 @@ def loss(record: RunRecord) -> Curve | None:
         # several optimizers (a GAN's discriminator and generator): one series each, so
         # the two losses show apart instead of as one zigzag
         curve.series = []
-        for number in sorted(set(owners[owners > 0])):
+        numbers = sorted(set(owners[owners > 0]))
+        for number in numbers:
             mine = owners == number
             x, y, _ = _finite(np.asarray(steps)[mine], np.asarray(values)[mine])
             if len(x):
-                curve.series.append((f"optimizer {number}" + (" (first to step)"
-                                                              if number == 1 else ""),
+                curve.series.append((_optimizer_name(record, number, len(numbers)),
                                      *_thinned(x, y)))
     return curve
+
+
+def _optimizer_name(record: RunRecord, number: int, count: int) -> str:
+    """"generator" and "discriminator" where the trace saw which optimizer steps the
+    generator (a GAN: two optimizers), else "optimizer N" (numbered by first step)."""
+    if record.generator_optimizer and count == 2:
+        return "generator" if number == record.generator_optimizer else "discriminator"
+    return f"optimizer {number}" + (" (first to step)" if number == 1 else "")
 
 
 def gradients(record: RunRecord) -> Curve | None:

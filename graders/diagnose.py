@@ -65,6 +65,8 @@ class RunRecord:
 
     losses: list[tuple[int, float]] = field(default_factory=list)
     loss_optimizers: list[int] = field(default_factory=list)  # per loss: 1, 2, ... (0 unknown)
+    generator_optimizer: int | None = None  # the optimizer that steps the generator (the
+    # module whose samples the snapshots kept), in a generative lab
     grad_norms: list[tuple[float, float]] = field(default_factory=list)
     n_classes: int | None = None
     relu_zero: float | None = None

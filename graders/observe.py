@@ -114,10 +114,13 @@ def _traced(trace: dict) -> RunRecord:
     owners = [o if isinstance(o, int) and 0 <= o <= 64 else 0 for o in owners[:MAX_EVENTS]] \
         if isinstance(owners, list) else []
     losses = [(int(s) if math.isfinite(s) else -1, v) for s, v in pairs("losses")]
+    generator = trace.get("generator_optimizer")
     return RunRecord(
         snapshots=_snapshots(trace.get("samples")),
         losses=losses,
         loss_optimizers=owners if len(owners) == len(losses) else [],
+        generator_optimizer=generator if isinstance(generator, int) and 0 < generator <= 64
+        else None,
         grad_norms=pairs("grad_norms"),
         n_classes=classes if isinstance(classes, int) and 1 < classes < 100_000 else None,
         relu_zero=relu if isinstance(relu, float) and 0 <= relu <= 1 else None,
@@ -180,6 +183,8 @@ class Tracer:
         self.samples: list[list] = []  # [step, [[x, y], ...]] per snapshot
         self.snapshot_every, self.next_snapshot = 25, 0  # doubled whenever the list fills
         self.depth = 0  # module calls in progress: 0 between top-level calls
+        self.generator: set[int] = set()  # ids of the snapshotted module's parameters
+        self.generator_optimizer = 0  # the number of the optimizer that steps them
 
     def install(self) -> None:
         if "torch" not in sys.modules:
@@ -218,6 +223,8 @@ class Tracer:
                 return
             self.samples.append([self.steps, output.detach()[:SNAPSHOT_POINTS].float().cpu()
                                  .tolist()])
+            if not self.generator and callable(getattr(module, "parameters", None)):
+                self.generator = {id(p) for p in module.parameters()}  # whose samples these are
         except Exception:  # noqa: BLE001 - advisory: never break the learner's forward pass
             return
         if len(self.samples) > MAX_SNAPSHOTS:
@@ -289,6 +296,10 @@ class Tracer:
         self.steps += 1
         self.depth = 0  # a forward pass that raised never returned through its hook
         number = self.optimizers.setdefault(id(optimizer), len(self.optimizers) + 1)
+        if self.generator and not self.generator_optimizer and any(
+                id(p) in self.generator for group in optimizer.param_groups
+                for p in group["params"]):
+            self.generator_optimizer = number
         for index in range(len(self.loss_optimizers) - 1, -1, -1):
             if self.loss_optimizers[index]:
                 break
@@ -301,6 +312,7 @@ class Tracer:
     def trace(self) -> dict:
         return {"losses": self.losses, "grad_norms": self.grad_norms,
                 "loss_optimizers": self.loss_optimizers, "samples": self.samples,
+                "generator_optimizer": self.generator_optimizer,
                 "n_classes": self.n_classes,
                 "relu_zero": self.zeros / self.units if self.units else None,
                 "probabilities_to_loss": (self.probability_calls / self.loss_calls

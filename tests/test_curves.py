@@ -135,6 +135,23 @@ def test_two_optimizers_give_two_loss_series():
     (name_d, _, y_d), (name_g, _, y_g) = curve.series
     assert name_d == "optimizer 1 (first to step)" and name_g == "optimizer 2"
     assert y_d.max() < 0.71 and y_g.min() > 1.99  # never mixed
+    # the tracer of a generative lab knows which optimizer steps the generator: the module
+    # whose samples it snapshots (here the one created first, stepping second)
+    import torch
+
+    gen, disc = torch.nn.Linear(3, 2), torch.nn.Linear(2, 1)
+    opt_g, opt_d = torch.optim.SGD(gen.parameters()), torch.optim.SGD(disc.parameters())
+    tracer = Tracer(snapshots=True)
+    for step in range(3):
+        tracer._entered(gen, ())
+        tracer._snapshot(gen, gen(torch.zeros(4, 3)))
+        for optimizer in (opt_d, opt_g):
+            tracer.losses.append([tracer.steps, 1.0])
+            tracer.loss_optimizers.append(0)
+            tracer._step(optimizer, (), {})
+    named = c.loss(_traced(tracer.trace()))
+    assert [name for name, *_ in named.series] == ["discriminator", "generator"]
+    assert _traced({**tracer.trace(), "generator_optimizer": "x"}).generator_optimizer is None
     # a trace the child wrote wrongly (hostile or broken) only loses the split
     assert _traced({**tracer.trace(), "loss_optimizers": ["x"] * 3}).loss_optimizers == []
     single = c.loss(RunRecord(losses=[(0, 1.0), (1, 0.5)], loss_optimizers=[1, 1]))
