@@ -16,9 +16,9 @@ condition is which, so a mapping learned elsewhere is wrong on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from mllab.datasets.clouds import Clouds, draw, random_clouds
 
 CONDITIONS = ("healthy", "gear tooth wear", "gear tooth crack", "bearing inner race",
               "bearing outer race", "bearing cage", "shaft misalignment", "shaft imbalance")
@@ -30,19 +30,12 @@ _SPREAD = 1.0  # cloud centres are uniform in [-_SPREAD, _SPREAD] per band
 _NOISE = 0.45  # standard deviation of a recording around its cloud's centre
 
 
-@dataclass(frozen=True)
-class Farm:
-    """Each cloud's centre (32, 16) and the condition it belongs to (32,)."""
-
-    centres: np.ndarray
-    conditions: np.ndarray
+Farm = Clouds  # each cloud's centre (centres, (32, 16)), the condition it belongs to (classes)
 
 
 def random_farm(world: int) -> Farm:
     """A farm drawn from ``world``: 32 clouds, four per condition."""
-    rng = np.random.default_rng([world, 17])
-    centres = rng.uniform(-_SPREAD, _SPREAD, size=(N_CONDITIONS * CLOUDS_PER_CONDITION, N_BANDS))
-    return Farm(centres, rng.permutation(np.repeat(np.arange(N_CONDITIONS), CLOUDS_PER_CONDITION)))
+    return random_clouds(world, 17, N_CONDITIONS, CLOUDS_PER_CONDITION, N_BANDS, _SPREAD, _NOISE)
 
 
 TEAM_FARM = random_farm(0)
@@ -50,8 +43,4 @@ TEAM_FARM = random_farm(0)
 
 def recordings(n: int, seed: int, farm: Farm = TEAM_FARM) -> tuple[np.ndarray, np.ndarray]:
     """``n`` recordings from clouds drawn at random: (band energies, condition numbers)."""
-    rng = np.random.default_rng(seed)
-    cloud = rng.integers(len(farm.conditions), size=n)
-    bands = farm.centres[cloud] + rng.normal(0.0, _NOISE, size=(n, N_BANDS))
-    bands /= np.sqrt(_SPREAD ** 2 / 3 + _NOISE ** 2)
-    return bands.astype(np.float32), farm.conditions[cloud].astype(np.int64)
+    return draw(n, seed, farm)

@@ -16,9 +16,9 @@ which drink it fills, so a mapping learned elsewhere is wrong on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from mllab.datasets.clouds import Clouds, draw, random_clouds
 
 DRINKS = ("cola", "diet cola", "lemonade", "orange", "apple", "iced tea", "ginger ale", "tonic",
           "sparkling water", "still water")
@@ -30,19 +30,12 @@ _SPREAD = 2.0  # operating points are uniform in [-_SPREAD, _SPREAD] per channel
 _NOISE = 0.45  # standard deviation of a snapshot around its head's operating point
 
 
-@dataclass(frozen=True)
-class Line:
-    """Each filler head's operating point (40, 8) and the drink it fills (40,)."""
-
-    operating_points: np.ndarray
-    drinks: np.ndarray
+Line = Clouds  # each filler head's operating point (centres, (40, 8)), the drink it fills (classes)
 
 
 def random_line(world: int) -> Line:
     """A line drawn from ``world``: 40 heads' operating points, four per drink."""
-    rng = np.random.default_rng([world, 11])
-    points = rng.uniform(-_SPREAD, _SPREAD, size=(N_DRINKS * HEADS_PER_DRINK, N_CHANNELS))
-    return Line(points, rng.permutation(np.repeat(np.arange(N_DRINKS), HEADS_PER_DRINK)))
+    return random_clouds(world, 11, N_DRINKS, HEADS_PER_DRINK, N_CHANNELS, _SPREAD, _NOISE)
 
 
 TEAM_LINE = random_line(0)
@@ -50,8 +43,4 @@ TEAM_LINE = random_line(0)
 
 def snapshots(n: int, seed: int, line: Line = TEAM_LINE) -> tuple[np.ndarray, np.ndarray]:
     """``n`` snapshots from heads drawn at random: (readings, drink numbers)."""
-    rng = np.random.default_rng(seed)
-    head = rng.integers(len(line.drinks), size=n)
-    readings = line.operating_points[head] + rng.normal(0.0, _NOISE, size=(n, N_CHANNELS))
-    readings /= np.sqrt(_SPREAD ** 2 / 3 + _NOISE ** 2)
-    return readings.astype(np.float32), line.drinks[head].astype(np.int64)
+    return draw(n, seed, line)
