@@ -31,6 +31,13 @@ fresh sandboxed runs, sharing nothing but the arrays named here:
   encoder whose attention reads the words changes many (measured: 0.5 to 0.8);
   a network that bypasses its attention (words pooled straight from the
   embedding, the encoder left idle) changes none.
+- ``fixed_attention_matrices`` (none): attention matrices that never learned (close
+  to an identity, a scaled permutation, a constant or rank-one map: ``fixed_maps``).
+  With the padding masked and its attention frozen at scaled identities, a network
+  learns around it in the embeddings and the feed-forward block, a bag of words
+  (accuracy 0.78); shuffling the frozen matrices still changes its verdicts, so
+  ``ablated_agreement`` alone lets it through. An attention mask kept as a buffer is
+  left out (``is_mask``); attention weights frozen at an identity are 0/1 too, and count.
 - ``parameters`` (at most 10x the team's 12,870) and ``largest_dim`` (at most 1,024;
   training reviews: 3,000): no reviews or second model carried in the tensors.
 
@@ -45,7 +52,8 @@ review only, and on this data its accuracy is as good as a masked network's
 (training on padding costs little here), so the grader accepts it; the debrief
 says what it costs. A network that keeps its attention in the path but does the
 work in other tensors (a frozen random attention beside a bag of words); the
-scenario's rules exclude it.
+scenario's rules exclude it. Attention frozen at a random draw (not a fixed map) while
+the other tensors do the work.
 """
 
 from __future__ import annotations
@@ -56,7 +64,7 @@ import numpy as np
 
 from mllab.datasets.reviews import VOCAB, random_lexicon, reviews
 from mllab.graders import Carry, Split, Stage
-from mllab.graders.networks import entries_shuffled, readable_rows, tensors
+from mllab.graders.networks import entries_shuffled, fixed_maps, readable_rows, tensors
 from mllab.graders.outputs import InvalidOutput
 
 TRAIN_REVIEWS = 3_000
@@ -126,7 +134,16 @@ def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray) -> list
     parts = tensors(weights, rows)
     return [i for i, shape in enumerate(rows)
             if len(shape) == 2 and shape[1] == d and shape[0] in (d, 3 * d)
-            and not np.all(np.isin(parts[i], (0.0, 1.0)) | ~np.isfinite(parts[i]))]
+            and not is_mask(parts[i])]
+
+
+def is_mask(matrix: np.ndarray) -> bool:
+    """An attention mask kept as a buffer: every entry 0, 1 or infinite, and some row open
+    to several positions. An identity or a permutation (one open entry per row) is 0/1 too,
+    and is an attention weight frozen at a fixed map, not a mask."""
+    if not np.all(np.isin(matrix, (0.0, 1.0)) | ~np.isfinite(matrix)):
+        return False
+    return bool(((matrix != 0).sum(axis=1) > 1).any())
 
 
 def probabilities(outputs, name: str, order: np.ndarray) -> np.ndarray:
@@ -144,12 +161,15 @@ def measure(outputs, truth: dict) -> dict[str, float]:
                               for name in ("first", "second", "ablated"))
     weights = outputs.raw_array("weights")
     rows = readable_rows(weights, outputs.raw_array("shapes"))
+    attention = attention_matrices(rows, weights)
+    parts = tensors(weights, rows)
     return {
         "moved": float(np.mean(np.abs(first - second) > MOVED)),
         "accuracy": float(np.mean(np.concatenate([(first > 0.5) == verdicts,
                                                   (second > 0.5) == verdicts]))),
         "ablated_agreement": float(np.mean((ablated > 0.5) == (first > 0.5))),
-        "attention_matrices": float(len(attention_matrices(rows, weights))),
+        "attention_matrices": float(len(attention)),
+        "fixed_attention_matrices": float(fixed_maps([parts[i] for i in attention])),
         "parameters": float(weights.size),
         "largest_dim": float(max((max(shape) for shape in rows if shape), default=0)),
     }
