@@ -41,8 +41,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import (INTERNAL_HINT, Options, draw_seed_pairs, grade, lab_limits,
-                                  with_floor)
+from mllab.graders.engine import (INTERNAL_HINT, Options, draw_seed_pairs, grade,
+                                  parallel_runs, with_floor)
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -332,19 +332,8 @@ OnResult = Callable[[str, Report], None]
 
 
 def default_jobs(lab: Lab) -> int:
-    """Gradings at once: one per usable core, fewer when memory would not hold what each
-    run may hold: its memory budget, and its folder, /tmp and /dev/shm (tmpfs, in memory,
-    counted in no process's size: the tiny lab's 600 MiB budget is 1,412 MiB with them)."""
-    cores = len(os.sched_getaffinity(0))
-    try:
-        with open("/proc/meminfo") as fh:
-            available_kb = next(int(line.split()[1]) for line in fh
-                                if line.startswith("MemAvailable:"))
-    except (OSError, StopIteration, ValueError):
-        return cores
-    limits = lab_limits(lab, Options())
-    per_run_mb = limits.memory_mb + 2 * limits.scratch_mb + (limits.disk_mb or 0)
-    return max(1, min(cores, available_kb // 1024 // max(per_run_mb, 1)))
+    """Gradings at once: as many runs as this machine holds (``engine.parallel_runs``)."""
+    return parallel_runs(lab)
 
 
 def grade_class(plan: ClassPlan, jobs: int = 1,

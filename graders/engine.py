@@ -15,6 +15,7 @@ inputs chosen here are evidence; every metric and invariant is computed here.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import math
@@ -25,7 +26,9 @@ import secrets
 import shutil
 import statistics
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -126,6 +129,9 @@ class Options:
         return bool(self.secret or self.seed_plan)
     isolation: str | None = None  # None = the strongest available
     author: bool = False  # the lab's author grades: a grader fault names its file and line
+    # seeds graded at once, each in a sandbox of its own (``parallel_runs``): the same runs
+    # and report as one at a time, only sooner
+    workers: int = 1
 
 
 Progress = Callable[[str], None]
@@ -152,8 +158,7 @@ def grade(lab: Lab, file: Path, options: Options = Options(),
         if problem:
             return Report(verdict="error", reason=problem[0], hint=problem[1], seconds=0.0,
                           **base)
-        with _runner(lab, file, options, isolation) as runner:
-            runs = _run_seeds(lab, file, options, pairs, runner, progress)
+        runs = _run_seeds(lab, file, options, pairs, isolation, progress)
         return _summarize(lab, runs, base, time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the grader's own bugs end here, labelled as such
         where = _lab_frame(lab, exc) if options.author else None
@@ -263,28 +268,86 @@ def _child_seed(lab: Lab, train_seed: int, options: Options) -> int:
                                                               "child", bits=32)
 
 
+def parallel_runs(lab: Lab) -> int:
+    """Runs of ``lab`` at once on this machine: one per usable core, fewer when memory
+    would not hold what each run may hold: its memory budget, and its folder, /tmp and
+    /dev/shm (tmpfs, in memory, counted in no process's size: the tiny lab's 600 MiB budget
+    is 1,412 MiB with them)."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        with open("/proc/meminfo") as fh:
+            available_kb = next(int(line.split()[1]) for line in fh
+                                if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return cores
+    limits = lab_limits(lab, Options())
+    per_run_mb = limits.memory_mb + 2 * limits.scratch_mb + (limits.disk_mb or 0)
+    return max(1, min(cores, available_kb // 1024 // max(per_run_mb, 1)))
+
+
+def _next_round(lab: Lab, options: Options, runs: list[SeedRun], left: int) -> int:
+    """How many seeds to start at once: as many as must run before the verdict can be
+    clear (with early stop: before ``tolerated_failures + 1`` fails or enough passes), at
+    most ``options.workers``. So the runs, and the report, are those of seeds graded one
+    at a time."""
+    size = min(max(1, options.workers), left)
+    if options.early_stop:
+        fails = sum(r.verdict == "fail" for r in runs)
+        total = len(runs) + left
+        size = min(size, lab.tolerated_failures + 1 - fails,
+                   total - lab.tolerated_failures - (len(runs) - fails))
+    return max(1, size)
+
+
 def _run_seeds(lab: Lab, file: Path, options: Options, pairs: list[tuple[int, int]],
-               runner: sandbox.Runner, progress: Progress) -> list[SeedRun]:
+               isolation: str, progress: Progress) -> list[SeedRun]:
+    """Each seed's runs, in order, stopping as soon as the verdict is clear. Up to
+    ``options.workers`` seeds run at once, each on a runner (a run server) of its own."""
     grading = lab.grading()
     runs: list[SeedRun] = []
     key = lab.targets[0] if lab.targets else None  # the metric each seed's line shows
-    for index, (train_seed, eval_seed) in enumerate(pairs, start=1):
-        progress(f"seed {index}/{len(pairs)}: training and predicting")
-        run = _run_seed(lab, grading, file, train_seed, eval_seed, options, runner,
-                        lambda message: progress(f"seed {index}/{len(pairs)}: {message}"))
+    cancelled = threading.Event()
+    todo = list(enumerate(pairs, start=1))
+    workers = min(max(1, options.workers), len(pairs))
+    if workers > 1 and options.early_stop:  # the most any round starts
+        workers = max(1, min(workers, lab.tolerated_failures + 1,
+                             len(pairs) - lab.tolerated_failures))
+
+    def one(index: int, pair: tuple[int, int], runner: sandbox.Runner) -> SeedRun:
+        def shown(message: str) -> None:
+            if cancelled.is_set():
+                raise sandbox.Cancelled
+            progress(f"seed {index}/{len(pairs)}: {message}")
+
+        shown("training and predicting")
+        run = _run_seed(lab, grading, file, *pair, options, runner, shown)
         if options.verified:  # the report names seed 1, 2, ...: a derived seed stays unknown
             run = replace(run, seed=index)
-        runs.append(run)
         measured = f", {key.label} {metric_text(run.metrics[key.metric])}" \
             if key and key.metric in run.metrics else ""
-        progress(f"seed {index}/{len(pairs)}: {run.verdict}{measured} ({run.seconds:.1f}s)")
-        if run.verdict in UNSCORED:
-            break
-        fails = sum(r.verdict == "fail" for r in runs)
-        passes = len(runs) - fails
-        if options.early_stop and (fails > lab.tolerated_failures or
-                                   passes >= len(pairs) - lab.tolerated_failures):
-            break
+        shown(f"{run.verdict}{measured} ({run.seconds:.1f}s)")
+        return run
+
+    with ThreadPoolExecutor(max_workers=workers) as pool, contextlib.ExitStack() as stack:
+        try:
+            runners = list(pool.map(stack.enter_context, [
+                _runner(lab, file, options, isolation, cancelled) for _ in range(workers)]))
+            while todo:
+                size = _next_round(lab, options, runs, len(todo))
+                started = [pool.submit(one, index, pair, runner)
+                           for (index, pair), runner in zip(todo[:size], runners)]
+                todo = todo[size:]
+                for future in started:
+                    run = future.result()
+                    runs.append(run)
+                    if run.verdict in UNSCORED:  # the runs after it are not part of the report
+                        return runs
+                fails = sum(r.verdict == "fail" for r in runs)
+                if options.early_stop and (fails > lab.tolerated_failures or len(runs) - fails
+                                           >= len(pairs) - lab.tolerated_failures):
+                    break
+        finally:
+            cancelled.set()  # a seed still running (Ctrl-C, an unscored seed) ends at its next poll
     return runs
 
 
@@ -319,7 +382,7 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
                   peak_memory_mb=outcome.peak_memory_mb, log=outcome.log)
     problem = outcome.problem
     if problem and problem[0] == "internal-error" and not outcome.grader_fault and \
-            _reference_is_fine(lab, grading, split, job, options, runner.isolation):
+            _reference_is_fine(lab, grading, split, job, options, runner):
         problem = ("error", "runtime-error", "the grading harness failed while running your "
                    f"code ({problem[2].splitlines()[0][:300]}); the lab's reference fix runs "
                    "cleanly on the same data",
@@ -335,7 +398,7 @@ def _run_seed(lab: Lab, grading, file: Path, train_seed: int, eval_seed: int,
         return SeedRun(verdict="invalid-output", metrics={}, reason=exc.message, hint=exc.hint,
                        **common)
     except Exception as exc:  # noqa: BLE001 - whose fault: the reference fix decides
-        if not _reference_is_fine(lab, grading, split, job, options, runner.isolation):
+        if not _reference_is_fine(lab, grading, split, job, options, runner):
             raise
         reason = f"your outputs could not be scored: {type(exc).__name__}: {exc}"
         return SeedRun(verdict="invalid-output", metrics={}, reason=reason.splitlines()[0][:300],
@@ -367,7 +430,8 @@ class _Outcome:
     device: str = ""
 
 
-def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.Runner:
+def _runner(lab: Lab, file: Path, options: Options, isolation: str,
+            cancelled: threading.Event | None = None) -> sandbox.Runner:
     """Where the runs of ``file`` happen: ``child.py`` in the sandbox, seeing the Python
     environment, mllab and the lab's course, minus the answer key. A run server imports
     what ``file`` and the lab's harness import (of the lab stack) before the first run."""
@@ -385,7 +449,7 @@ def _runner(lab: Lab, file: Path, options: Options, isolation: str) -> sandbox.R
         if any(Path(path).resolve().is_relative_to(root.resolve()) for root in readable)
         and os.path.lexists(path))
     return sandbox.Runner(lab.id, command, lambda workdir: _child_env(Path(workdir)), limits,
-                          isolation, readable, hidden=hidden)
+                          isolation, readable, hidden=hidden, cancelled=cancelled)
 
 
 def _imports(file: Path) -> set[str]:
@@ -517,15 +581,15 @@ def _measured(grading, outcome: _Outcome, truth) -> dict[str, float]:
 
 
 def _reference_is_fine(lab: Lab, grading, split: Split, job: dict, options: Options,
-                       isolation: str) -> bool:
+                       runner: sandbox.Runner) -> bool:
     """Whether the lab's first reference fix goes through the same stages on the same data
     and is scored cleanly: the grading process's own evidence that a failure it saw was the
     submission's doing."""
     fixes = lab.fixes()
     if not fixes:
         return False
-    with _runner(lab, fixes[0], options, isolation) as runner:
-        outcome = _stages(fixes[0], split, job, runner)
+    with _runner(lab, fixes[0], options, runner.isolation, runner.cancelled) as reference:
+        outcome = _stages(fixes[0], split, job, reference)
     if outcome.problem:
         return False
     try:

@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from mllab.graders.engine import Options, Progress, grade
+from mllab.graders.engine import Options, Progress, grade, parallel_runs
 from mllab.graders.report import counted, significant
 from mllab.labs import Lab, Target
 
@@ -58,7 +58,7 @@ def validate_file(lab: Lab, role: str, file: Path, expected: str,
                   progress: Progress = lambda message: None) -> Row:
     """Grade one of ``lab``'s files on every seed pair (no early stop); compare with ``expected``."""
     report = grade(lab, file, Options(seed_pairs=pairs, early_stop=False, device=device,
-                                      author=True),
+                                      author=True, workers=parallel_runs(lab)),
                    progress=progress)
     every_seed = all(run.verdict == expected for run in report.runs)
     distributions, per_seed = {}, {}

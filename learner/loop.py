@@ -43,14 +43,15 @@ def graded(lab, path: Path, device: str, timeout: float | None = None, quiet: bo
            seed_pairs: tuple[tuple[int, int], ...] | None = None):
     """The ``Report`` of grading ``path`` for ``lab``, as ``submit`` grades (a live line
     while it runs unless ``quiet``); Ctrl-C ends the command, nothing recorded."""
-    from mllab.graders import Options, grade
+    from mllab.graders import Options, grade, parallel_runs
 
     if device == "cuda":
         resolve_device(device)
     try:
         with status(f"grading {path.name}", quiet=quiet) as shown:
             return grade(lab, path, Options(device=device, timeout_s=timeout,
-                                            seed_pairs=seed_pairs, author=authored(lab)),
+                                            seed_pairs=seed_pairs, author=authored(lab),
+                                            workers=parallel_runs(lab)),
                          progress=shown.update)
     except KeyboardInterrupt:
         fail("interrupted (Ctrl-C): grading stopped, nothing was recorded")

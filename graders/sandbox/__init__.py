@@ -26,7 +26,7 @@ from mllab.graders.sandbox.inside import (CLOCK_VAR, RUN_AS_VAR, RUN_DIR, drop_p
                                           enter_run, exit_code, start_clock)
 from mllab.graders.sandbox.levels import (ISOLATION_NOTES, RUN_GID, RUN_UID, available_isolation,
                                           below_floor, describe, unprivileged, weaknesses)
-from mllab.graders.sandbox.runner import COLD_VAR, Runner
+from mllab.graders.sandbox.runner import COLD_VAR, Cancelled, Runner
 from mllab.graders.sandbox.server import Server, ServerLost, ServerUnusable
 from mllab.graders.sandbox.users import is_run_uid
 from mllab.graders.sandbox import cleanup as _cleanup
@@ -37,7 +37,7 @@ def remove_stale_run_folders() -> None:
     _cleanup.remove_stale_run_folders(lambda uid: uid == RUN_UID or is_run_uid(uid))
 
 
-__all__ = ["CLOCK_VAR", "COLD_VAR", "ChildRun", "ISOLATION_NOTES", "Limits", "RUN_AS_VAR",
+__all__ = ["CLOCK_VAR", "COLD_VAR", "Cancelled", "ChildRun", "ISOLATION_NOTES", "Limits", "RUN_AS_VAR",
            "RUN_DIR", "RUN_FOLDER", "RUN_GID", "RUN_UID", "Runner", "SCRATCH", "Server",
            "ServerLost", "ServerUnusable", "WORKDIR_PREFIX", "available_isolation", "below_floor",
            "describe",

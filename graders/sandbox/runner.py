@@ -19,18 +19,26 @@ from mllab.graders.sandbox.users import run_user
 COLD_VAR = "MLLAB_COLD_RUNS"  # set to 1: every run starts its own interpreter (no Server)
 
 
+class Cancelled(BaseException):
+    """Ends a run early: its grading was interrupted (Ctrl-C) or is over (another seed
+    settled the verdict) while the run went on in another thread."""
+
+
 class Runner:
     """Where one grading's runs happen: a ``Server`` at the bubblewrap level (unless
     ``$MLLAB_COLD_RUNS`` is 1), else a fresh sandboxed interpreter per run (``run``).
 
     ``command(verb, path)`` is the argv of ``child.py``: ``grade WORKDIR`` for a run in its
     own interpreter, ``serve ROOT ...`` for a server; ``env(workdir)`` is a run's environment,
-    given its folder as the run sees it."""
+    given its folder as the run sees it. Once ``cancelled`` (a ``threading.Event``) is set,
+    a run in progress is killed at its next poll and ``Cancelled`` raised."""
 
     def __init__(self, name: str, command, env, limits: Limits, isolation: str,
-                 readable: tuple[Path, ...] = (), hidden: tuple[Path, ...] = ()):
+                 readable: tuple[Path, ...] = (), hidden: tuple[Path, ...] = (),
+                 cancelled=None):
         self.name, self.command, self.env, self.limits = name, command, env, limits
         self.isolation, self.readable, self.hidden = isolation, readable, hidden
+        self.cancelled = cancelled
         self.server: Server | None = None
         self._root = None
         self.runs = 0
@@ -84,6 +92,8 @@ class Runner:
     def run(self, folder: Path, on_poll=lambda: None) -> ChildRun:
         """Run the job written in ``folder`` (from ``folder()``), calling ``on_poll`` while
         it runs."""
+        if self.cancelled is not None:
+            on_poll = self._cancellable(on_poll)
         if not self.server:
             return run(self.command("grade", str(folder)), folder, self.limits,
                        self.env(str(folder)), self.isolation, self.readable, self.hidden,
@@ -93,9 +103,18 @@ class Runner:
                 if run_as:
                     os.chown(folder, *run_as)
                 return self.server.run(folder, self.limits, on_poll, run_as)
+        except Cancelled:
+            self.server.kill_run()
+            raise
         except ServerUnusable as exc:  # nothing of the run started: run it, and the rest, cold
             if self.server.private:  # its folder went with it: a fault of this grading
                 raise ServerLost(str(exc)) from None
             self._unusable(exc)
             return self.run(folder, on_poll)
 
+    def _cancellable(self, on_poll):
+        def poll() -> None:
+            if self.cancelled.is_set():
+                raise Cancelled
+            on_poll()
+        return poll

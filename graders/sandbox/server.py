@@ -150,12 +150,7 @@ class Server:
             on_poll()
         seconds = time.monotonic() - started
         if reply is None:
-            deadline = time.monotonic() + 5
-            while (everything := self._run_tree()[0]) and time.monotonic() < deadline:
-                for pid in everything:
-                    with suppress(ProcessLookupError, PermissionError):
-                        os.kill(pid, signal.SIGKILL)
-                time.sleep(0.01)
+            self.kill_run()
             reply = self._reply(10)
             if reply is None:
                 raise ServerLost("the run server did not report the end of a run")
@@ -173,7 +168,19 @@ class Server:
                         peak_memory_mb=round(peak, 1), isolation="bwrap",
                         submission_seconds=seconds, disk_full=disk_full(self.view))
 
+    def kill_run(self, within_s: float = 5) -> None:
+        """Kill every process of the run in progress, if any (the server answers ``exit``)."""
+        if self.pid is None:
+            return
+        deadline = time.monotonic() + within_s
+        while (everything := self._run_tree()[0]) and time.monotonic() < deadline:
+            for pid in everything:
+                with suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.01)
+
     def close(self) -> None:
+        self.kill_run()  # a run cut short (Ctrl-C): its server exits at once, not after it
         with suppress(OSError):
             self.proc.stdin.close()
         try:
