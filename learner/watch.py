@@ -207,7 +207,7 @@ def _work(lab_id: str, file: str, stage: str, device: str) -> int:
     """The worker: grade ``file`` at ``stage``, printing JSON lines; SIGTERM (a new save)
     unwinds it like Ctrl-C, so the sandbox cleans up after itself."""
     from mllab import labs
-    from mllab.graders import Options, grade
+    from mllab.graders import Options, grade, parallel_runs
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt
@@ -220,7 +220,8 @@ def _work(lab_id: str, file: str, stage: str, device: str) -> int:
         print(json.dumps(message), flush=True)
 
     lab = labs.get(lab_id)
-    options = Options(device=device, count=1 if stage == "quick" else None)
+    options = Options(device=device, count=1 if stage == "quick" else None,
+                      workers=parallel_runs(lab))
     try:
         result = grade(lab, Path(file), options, progress=lambda step: say(step=step))
         say(report=result.to_dict())
