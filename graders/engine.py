@@ -330,6 +330,8 @@ def _run_seeds(lab: Lab, file: Path, options: Options, pairs: list[tuple[int, in
 
     with ThreadPoolExecutor(max_workers=workers) as pool, contextlib.ExitStack() as stack:
         try:
+            progress(f"starting {counted(workers, 'sandbox', 'sandboxes')}" +
+                     (" (seeds run at once)" if workers > 1 else ""))
             runners = list(pool.map(stack.enter_context, [
                 _runner(lab, file, options, isolation, cancelled) for _ in range(workers)]))
             while todo:
