@@ -37,9 +37,9 @@ def remove_stale_run_folders() -> None:
     _cleanup.remove_stale_run_folders(lambda uid: uid == RUN_UID or is_run_uid(uid))
 
 
-__all__ = ["CLOCK_VAR", "COLD_VAR", "Cancelled", "ChildRun", "ISOLATION_NOTES", "Limits", "RUN_AS_VAR",
-           "RUN_DIR", "RUN_FOLDER", "RUN_GID", "RUN_UID", "Runner", "SCRATCH", "Server",
-           "ServerLost", "ServerUnusable", "WORKDIR_PREFIX", "available_isolation", "below_floor",
-           "describe",
-           "drop_privileges", "enter_run", "exit_code", "remove_stale_run_folders", "run",
-           "run_folder", "start_clock", "unprivileged", "weaknesses"]
+__all__ = ["CLOCK_VAR", "COLD_VAR", "Cancelled", "ChildRun", "ISOLATION_NOTES", "Limits",
+           "RUN_AS_VAR", "RUN_DIR", "RUN_FOLDER", "RUN_GID", "RUN_UID", "Runner", "SCRATCH",
+           "Server", "ServerLost", "ServerUnusable", "WORKDIR_PREFIX", "available_isolation",
+           "below_floor", "describe", "drop_privileges", "enter_run", "exit_code",
+           "remove_stale_run_folders", "run", "run_folder", "start_clock", "unprivileged",
+           "weaknesses"]
