@@ -192,3 +192,35 @@ def fixed_maps(matrices: list[np.ndarray], peak_max: float = 0.5,
     NaN or infinite weights are left to the lab's other checks."""
     return sum(peak_share(m) > peak_max or rank_one_share(m) > rank_one_max
                for m in matrices if m.size and np.isfinite(m).all())
+
+
+def is_mask(matrix: np.ndarray, side: int) -> bool:
+    """An attention mask kept as a buffer: (side, side), every entry 0, 1 or infinite, its
+    open (or closed) entries a triangle. Only a triangle counts: an identity or a
+    permutation is 0/1 too, and is an attention weight frozen at a fixed map, not a mask."""
+    if matrix.shape != (side, side) or not np.all(np.isin(matrix, (0.0, 1.0))
+                                                  | ~np.isfinite(matrix)):
+        return False
+    nonzero = matrix != 0
+    ones = np.ones((side, side), dtype=bool)
+    triangles = [np.tril(ones, k) for k in (-1, 0)] + [np.triu(ones, k) for k in (0, 1)]
+    return any(np.array_equal(nonzero, t) or np.array_equal(~nonzero, t) for t in triangles)
+
+
+def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray, vocab: int,
+                       heights: tuple[int, ...], mask_side: int) -> list[int] | None:
+    """Indices of a transformer's attention-shaped matrices: 2-D tensors (j*d, d), j in
+    ``heights``, d the width of the token embedding (the side shared by most tensors with
+    a side of ``vocab``: the embedding and the head outvote a table beside them), masks
+    (``is_mask``) left out. None when no tensor has a side of ``vocab``."""
+    from collections import Counter
+
+    widths = Counter(side for shape in rows if len(shape) == 2 and vocab in shape
+                     for side in shape if side != vocab)
+    if not widths:
+        return None
+    d = widths.most_common(1)[0][0]
+    parts = tensors(weights, rows)
+    return [i for i, shape in enumerate(rows)
+            if len(shape) == 2 and shape[1] == d and shape[0] in [j * d for j in heights]
+            and not is_mask(parts[i], mask_side)]

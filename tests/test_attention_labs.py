@@ -110,6 +110,18 @@ def test_a_causal_mask_buffer_is_not_an_attention_matrix_but_a_frozen_identity_i
     assert grading.fixed_maps([parts[i] for i in found]) == 2
 
 
+def test_padding_lab_counts_attention_frozen_at_identities_or_ones_and_leaves_out_masks():
+    grading = labs.get("padding_mask_ignored").grading()
+    eye, ones = np.eye(32), np.ones((32, 32))
+    rows = [(101, 32), (96, 32), (32, 32), (32, 32)]
+    parts = [np.random.default_rng(0).normal(size=(101, 32)), np.vstack([ones, ones, eye]),
+             np.triu(ones, 1), eye]
+    weights = np.concatenate([p.reshape(-1) for p in parts])
+    found = grading.attention_matrices(rows, weights)
+    assert found == [1, 3]  # the frozen (96, 32) and the identity; the triangle is a mask
+    assert grading.fixed_maps([parts[i] for i in found]) == 2
+
+
 def test_every_scored_log_shares_a_prefix_with_its_pair_and_none_is_a_copy():
     truth = split("causal_mask_leak").truth
     logs, shared = truth["logs"], truth["shared"]

@@ -38,7 +38,7 @@ fresh sandboxed runs, sharing nothing but the arrays named here:
 - ``attention_matrices`` (at least one) and ``fixed_attention_matrices`` (none):
   attention-shaped matrices that never learned (close to an identity, a scaled
   permutation, a constant or rank-one map: ``fixed_maps``). A causal mask kept as a
-  (32, 32) buffer is left out only when it is a triangle (``is_mask``): attention
+  (32, 32) buffer is left out only when it is a triangle (``networks.is_mask``): attention
   weights frozen at identities are 0/1 too, and count.
 - ``parameters`` (at most 10x the team's 27,930) and ``largest_dim`` (at most
   1,024; training logs: 3,000): no logs or second model carried in the tensors.
@@ -58,13 +58,12 @@ the scenario's rules exclude them.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from mllab.datasets.order_logs import (LENGTH, VOCAB, continued, next_token_entropy, order_logs,
                                        random_shop)
 from mllab.graders import Carry, Split, Stage
+from mllab.graders import networks
 from mllab.graders.networks import entries_shuffled, fixed_maps, readable_rows, tensors
 from mllab.graders.outputs import InvalidOutput
 
@@ -105,37 +104,16 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
     ))
 
 
-def is_mask(matrix: np.ndarray) -> bool:
-    """A causal mask kept as a buffer: (32, 32) like the weights when d is the log length,
-    every entry 0, 1 or infinite, its open (or closed) entries a triangle. Only a triangle
-    counts: an identity or a permutation is 0/1 too, and is an attention matrix frozen at
-    a fixed map, not a mask."""
-    if matrix.shape != (LENGTH, LENGTH) or not np.all(np.isin(matrix, (0.0, 1.0))
-                                                      | ~np.isfinite(matrix)):
-        return False
-    nonzero = matrix != 0
-    ones = np.ones((LENGTH, LENGTH), dtype=bool)
-    triangles = [np.tril(ones, k) for k in (-1, 0)] + [np.triu(ones, k) for k in (0, 1)]
-    return any(np.array_equal(nonzero, t) or np.array_equal(~nonzero, t) for t in triangles)
-
-
 def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray) -> list[int]:
     """Indices of the 2-D tensors shaped (j*d, d), j in 1..3, d the token embedding's width,
-    leaving out causal masks (``is_mask``)."""
-    # the width shared by most tensors with a side of VOCAB (the embedding and the head;
-    # a table of counts beside them is outvoted)
-    widths = Counter(side for shape in rows if len(shape) == 2 and VOCAB in shape
-                     for side in shape if side != VOCAB)
-    if not widths:
+    leaving out causal masks (``networks.is_mask``)."""
+    found = networks.attention_matrices(rows, weights, VOCAB, (1, 2, 3), LENGTH)
+    if found is None:
         raise InvalidOutput("train(): could not find the token embedding's width in the returned "
                             "network (a 2-D tensor with one side of 22, the vocabulary)",
                             "Keep the team's decoder: token embeddings, attention blocks and a "
                             "head that scores the 22 tokens.")
-    d = widths.most_common(1)[0][0]
-    parts = tensors(weights, rows)
-    return [i for i, shape in enumerate(rows)
-            if len(shape) == 2 and shape[1] == d and shape[0] in (d, 2 * d, 3 * d)
-            and not is_mask(parts[i])]
+    return found
 
 
 def log_probabilities(outputs, name: str, order: np.ndarray) -> np.ndarray:

@@ -36,8 +36,9 @@ fresh sandboxed runs, sharing nothing but the arrays named here:
   With the padding masked and its attention frozen at scaled identities, a network
   learns around it in the embeddings and the feed-forward block, a bag of words
   (accuracy 0.78); shuffling the frozen matrices still changes its verdicts, so
-  ``ablated_agreement`` alone lets it through. An attention mask kept as a buffer is
-  left out (``is_mask``); attention weights frozen at an identity are 0/1 too, and count.
+  ``ablated_agreement`` alone lets it through. A mask kept as a buffer is left out
+  only when it is a triangle (``networks.is_mask``): attention weights frozen at an
+  identity, or at all ones, are 0/1 too, and count.
 - ``parameters`` (at most 10x the team's 12,870) and ``largest_dim`` (at most 1,024;
   training reviews: 3,000): no reviews or second model carried in the tensors.
 
@@ -58,12 +59,11 @@ the other tensors do the work.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
-from mllab.datasets.reviews import VOCAB, random_lexicon, reviews
+from mllab.datasets.reviews import MAX_LENGTH, VOCAB, random_lexicon, reviews
 from mllab.graders import Carry, Split, Stage
+from mllab.graders import networks
 from mllab.graders.networks import entries_shuffled, fixed_maps, readable_rows, tensors
 from mllab.graders.outputs import InvalidOutput
 
@@ -121,29 +121,15 @@ def make_split(train_seed: int, eval_seed: int) -> Split:
 
 
 def attention_matrices(rows: list[tuple[int, ...]], weights: np.ndarray) -> list[int]:
-    """Indices of the 2-D tensors shaped (d, d) or (3*d, d), d the word embedding's width
-    (the side most tensors with a side of VOCAB share), masks (0/1 entries) left out."""
-    widths = Counter(side for shape in rows if len(shape) == 2 and VOCAB in shape
-                     for side in shape if side != VOCAB)
-    if not widths:
+    """Indices of the 2-D tensors shaped (d, d) or (3*d, d), d the word embedding's width,
+    mask buffers (``networks.is_mask``) left out."""
+    found = networks.attention_matrices(rows, weights, VOCAB, (1, 3), MAX_LENGTH)
+    if found is None:
         raise InvalidOutput(f"train(): the returned network has no word embedding (a 2-D "
                             f"tensor with a side of {VOCAB}, the vocabulary)",
                             "Keep the team's classifier: word embeddings, a transformer "
                             "encoder, a head.")
-    d = widths.most_common(1)[0][0]
-    parts = tensors(weights, rows)
-    return [i for i, shape in enumerate(rows)
-            if len(shape) == 2 and shape[1] == d and shape[0] in (d, 3 * d)
-            and not is_mask(parts[i])]
-
-
-def is_mask(matrix: np.ndarray) -> bool:
-    """An attention mask kept as a buffer: every entry 0, 1 or infinite, and some row open
-    to several positions. An identity or a permutation (one open entry per row) is 0/1 too,
-    and is an attention weight frozen at a fixed map, not a mask."""
-    if not np.all(np.isin(matrix, (0.0, 1.0)) | ~np.isfinite(matrix)):
-        return False
-    return bool(((matrix != 0).sum(axis=1) > 1).any())
+    return found
 
 
 def probabilities(outputs, name: str, order: np.ndarray) -> np.ndarray:
