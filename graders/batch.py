@@ -41,8 +41,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from mllab.graders import gradebook
-from mllab.graders.engine import (INTERNAL_HINT, Options, draw_seed_pairs, grade,
-                                  parallel_runs, with_floor)
+from mllab.graders.engine import INTERNAL_HINT, Options, draw_seed_pairs, grade, with_floor
 from mllab.graders.report import Report
 from mllab.labs import Lab, load
 
@@ -329,11 +328,6 @@ def _earlier(plan: ClassPlan, entry: Entry) -> Report | None:
 
 
 OnResult = Callable[[str, Report], None]
-
-
-def default_jobs(lab: Lab) -> int:
-    """Gradings at once: as many runs as this machine holds (``engine.parallel_runs``)."""
-    return parallel_runs(lab)
 
 
 def grade_class(plan: ClassPlan, jobs: int = 1,

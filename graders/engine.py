@@ -308,10 +308,7 @@ def _run_seeds(lab: Lab, file: Path, options: Options, pairs: list[tuple[int, in
     key = lab.targets[0] if lab.targets else None  # the metric each seed's line shows
     cancelled = threading.Event()
     todo = list(enumerate(pairs, start=1))
-    workers = min(max(1, options.workers), len(pairs))
-    if workers > 1 and options.early_stop:  # the most any round starts
-        workers = max(1, min(workers, lab.tolerated_failures + 1,
-                             len(pairs) - lab.tolerated_failures))
+    workers = _next_round(lab, options, [], len(pairs))  # no later round starts more
 
     def one(index: int, pair: tuple[int, int], runner: sandbox.Runner) -> SeedRun:
         def shown(message: str) -> None:

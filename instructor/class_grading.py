@@ -20,7 +20,7 @@ class ClassOptions:
     defaults are the verb's)."""
 
     out: str | None = None  # None = FOLDER-LAB-grades beside FOLDER
-    jobs: int | None = None  # None = ``batch.default_jobs``
+    jobs: int | None = None  # None = ``engine.parallel_runs``
     force: bool = False  # grade again students already graded in ``out``
     backend: str = "local"  # local | ray
     address: str | None = None  # the Ray cluster's (None = a local Ray instance)
@@ -37,9 +37,9 @@ class ClassOptions:
 def grade_class(lab, folder: str, options: ClassOptions = ClassOptions()) -> int:
     """Grade FOLDER's submissions for ``lab`` as ``options`` say; the exit code: 3 when
     someone could not be graded (a rerun regrades them), else 0."""
-    from mllab.graders import Options, sandbox
+    from mllab.graders import Options, parallel_runs, sandbox
     from mllab.graders.batch import (CLASS_SEED, GRADEBOOK, RESULTS, ClassFolderError,
-                                     default_jobs, plan_class)
+                                     plan_class)
     from mllab.graders.batch import grade_class as grade_all
     from mllab.graders.gradebook import score, summarize
     from mllab.graders.report import counted
@@ -74,7 +74,7 @@ def grade_class(lab, folder: str, options: ClassOptions = ClassOptions()) -> int
                           "result (--force grades them again)", markup=False, highlight=False,
                           soft_wrap=True)
         with _class_progress(len(plan.todo), quiet=options.as_json) as advance:
-            reports = grade_all(plan, options.jobs or default_jobs(lab), on_result=advance,
+            reports = grade_all(plan, options.jobs or parallel_runs(lab), on_result=advance,
                                 backend=options.backend, address=options.address)
     except KeyboardInterrupt:
         graded = sum(r.verdict != "internal-error" for r in plan.reports.values())

@@ -288,7 +288,7 @@ def test_a_class_kept_in_the_course_is_out_of_every_runs_sight(tmp_path, monkeyp
 def test_parallel_gradings_fit_what_each_run_may_hold_in_memory(monkeypatch):
     """Each run may hold its memory budget and, in tmpfs that no process's size counts, its
     folder, /tmp and /dev/shm: as many gradings at once as memory holds with all of it."""
-    from mllab.graders.batch import default_jobs
+    from mllab.graders import parallel_runs
 
     lab = labs.load(COURSE / "labs" / "tiny_lab")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(4096)))  # cores galore
@@ -296,7 +296,7 @@ def test_parallel_gradings_fit_what_each_run_may_hold_in_memory(monkeypatch):
         available_mb = next(int(line.split()[1]) for line in fh
                             if line.startswith("MemAvailable:")) // 1024
     per_run_mb = lab.memory_mb + 2 * 256 + lab.memory_mb // 2
-    assert default_jobs(lab) * per_run_mb <= available_mb + per_run_mb  # meminfo moves a bit
+    assert parallel_runs(lab) * per_run_mb <= available_mb + per_run_mb  # meminfo moves a bit
 
 
 # ------------------------------------------------------------------ the gradebook
